@@ -1,0 +1,221 @@
+import { SemanticError, didYouMean } from '../errors';
+import type { Dimension, Measure } from '../spec/manifest';
+import { METRIC_TIME, linkableOutputName, type LinkableName } from './linkable-name';
+import {
+  ModelNode,
+  SemanticGraph,
+  dimensionGrain,
+  grainRank,
+  timeValueType,
+  type TimeValueType,
+} from './semantic-graph';
+
+/** MetricFlow joins dimensions at most this many entity hops away from a measure. */
+export const MAX_JOIN_HOPS = 2;
+
+/** One many-to-one join: from a model, through an entity, to a model where that entity is unique. */
+export interface JoinStep {
+  from: ModelNode;
+  entity: string;
+  to: ModelNode;
+}
+
+/** A group-by or filter reference resolved for one measure: where its column is and how to get there. */
+export type ResolvedLinkable =
+  | {
+      kind: 'categorical';
+      outputName: string;
+      path: JoinStep[];
+      model: ModelNode;
+      dimension: Dimension;
+    }
+  | {
+      kind: 'time';
+      outputName: string;
+      path: JoinStep[];
+      model: ModelNode;
+      dimension: Dimension;
+      grain: string;
+      datePart?: string;
+      valueType: TimeValueType;
+      /** True for metric_time (the measure's agg time dimension). */
+      isMetricTime: boolean;
+    }
+  | {
+      kind: 'entity';
+      outputName: string;
+      path: JoinStep[];
+      model: ModelNode;
+      entity: string;
+    };
+
+type ErrorCode = 'INVALID_GROUP_BY' | 'INVALID_FILTER';
+
+function pathText(path: JoinStep[]): string {
+  return path.map((s) => `${s.from.name} -(${s.entity})-> ${s.to.name}`).join(', ');
+}
+
+/** Resolves dunder names to columns and join paths, as MetricFlow's linkable-spec resolution does. */
+export class JoinResolver {
+  constructor(private readonly graph: SemanticGraph) {}
+
+  resolve(name: LinkableName, measure: Measure, metricName: string, code: ErrorCode): ResolvedLinkable {
+    const home = this.graph.measureModels.get(measure.name)!;
+    if (name.element === METRIC_TIME) {
+      if (name.entityPath.length > 0) {
+        throw new SemanticError(code, `metric_time takes no entity prefix; use 'metric_time' with a grain.`);
+      }
+      const dim = home.aggTimeDimension(measure)!;
+      return this.timeSpec(name, home, dim, [], true, code);
+    }
+    if (name.entityPath.length === 0) {
+      if (home.entities.has(name.element)) {
+        return { kind: 'entity', outputName: name.element, path: [], model: home, entity: name.element };
+      }
+      throw this.unknown(name, metricName, code);
+    }
+    if (name.entityPath.length > MAX_JOIN_HOPS) {
+      throw new SemanticError(
+        code,
+        `'${linkableOutputName(name.entityPath, name.element)}' needs ${name.entityPath.length} joins; MetricFlow allows at most ${MAX_JOIN_HOPS}.`,
+      );
+    }
+    // A model's own dimensions are named with its primary entity, and need no join.
+    if (name.entityPath.length === 1 && name.entityPath[0] === home.primaryEntity) {
+      const local = this.element(name, home, [], code);
+      if (local) return local;
+    }
+    const found = this.paths(home, name.entityPath, name.element);
+    if (found.length === 0) throw this.unknown(name, metricName, code);
+    if (found.length > 1) {
+      throw new SemanticError(
+        'AMBIGUOUS_JOIN',
+        `'${linkableOutputName(name.entityPath, name.element)}' is reachable from '${metricName}' by ${found.length} join paths: ${found
+          .map((p) => `[${pathText(p)}]`)
+          .join(' and ')}. Make the entity unique in one of the models.`,
+      );
+    }
+    const path = found[0]!;
+    return this.element(name, path[path.length - 1]!.to, path, code)!;
+  }
+
+  /** Every join path from `from` along `entities` ending at a model that has `element`. */
+  private paths(from: ModelNode, entities: string[], element: string): JoinStep[][] {
+    const [entity, ...rest] = entities;
+    if (entity === undefined || !from.entities.has(entity)) return [];
+    const out: JoinStep[][] = [];
+    for (const to of this.graph.entityModels.get(entity) ?? []) {
+      if (to === from || !to.isJoinTarget(entity)) continue;
+      const step: JoinStep = { from, entity, to };
+      if (rest.length === 0) {
+        if (to.dimensions.has(element) || (to.entities.has(element) && element !== entity)) out.push([step]);
+      } else {
+        for (const tail of this.paths(to, rest, element)) out.push([step, ...tail]);
+      }
+    }
+    return out;
+  }
+
+  private element(name: LinkableName, model: ModelNode, path: JoinStep[], code: ErrorCode): ResolvedLinkable | undefined {
+    const dim = model.dimensions.get(name.element);
+    if (dim?.type === 'time') return this.timeSpec(name, model, dim, path, false, code);
+    const outputName = linkableOutputName(name.entityPath, name.element, name.grain, name.datePart);
+    if (dim) {
+      if (name.grain || name.datePart) {
+        throw new SemanticError(code, `'${outputName}': '${dim.name}' is a categorical dimension; only time dimensions take a grain or date part.`);
+      }
+      return { kind: 'categorical', outputName, path, model, dimension: dim };
+    }
+    if (model.entities.has(name.element)) {
+      return { kind: 'entity', outputName, path, model, entity: name.element };
+    }
+    return undefined;
+  }
+
+  private timeSpec(
+    name: LinkableName,
+    model: ModelNode,
+    dim: Dimension,
+    path: JoinStep[],
+    isMetricTime: boolean,
+    code: ErrorCode,
+  ): ResolvedLinkable {
+    const dataGrain = dimensionGrain(dim);
+    const grain = name.grain ?? dataGrain;
+    const element = isMetricTime ? METRIC_TIME : name.element;
+    if (grainRank(grain) < grainRank(dataGrain)) {
+      throw new SemanticError(
+        code,
+        `'${linkableOutputName(name.entityPath, element, grain)}' asks for grain '${grain}', finer than the data's grain '${dataGrain}' (${model.name}.${dim.name}). Use '${dataGrain}' or coarser.`,
+      );
+    }
+    const outputName = linkableOutputName(name.entityPath, element, name.datePart ? undefined : grain, name.datePart);
+    return {
+      kind: 'time',
+      outputName,
+      path,
+      model,
+      dimension: dim,
+      grain,
+      datePart: name.datePart,
+      valueType: timeValueType(dim),
+      isMetricTime,
+    };
+  }
+
+  private unknown(name: LinkableName, metricName: string, code: ErrorCode): SemanticError {
+    const full = linkableOutputName(name.entityPath, name.element);
+    const candidates = this.candidateNames(metricName);
+    return new SemanticError(
+      code,
+      `'${full}' is not a dimension or entity of metric '${metricName}'.`,
+      didYouMean(full, candidates),
+    );
+  }
+
+  /** The names a metric can be grouped by (used for "did you mean" and the catalog). */
+  candidateNames(metricName: string): string[] {
+    const names = new Set<string>([METRIC_TIME]);
+    for (const home of this.graph.modelsOf(metricName)) {
+      for (const item of this.reachable(home)) names.add(item.name);
+    }
+    return [...names];
+  }
+
+  /** Everything groupable from a model: its own members and those of models up to MAX_JOIN_HOPS joins away. */
+  reachable(home: ModelNode): { name: string; model: ModelNode; kind: 'dimension' | 'entity'; path: JoinStep[] }[] {
+    const out: { name: string; model: ModelNode; kind: 'dimension' | 'entity'; path: JoinStep[] }[] = [];
+    const seen = new Set<string>();
+    const add = (item: (typeof out)[number]) => {
+      if (!seen.has(item.name)) {
+        seen.add(item.name);
+        out.push(item);
+      }
+    };
+    for (const e of home.entities.keys()) add({ name: e, model: home, kind: 'entity', path: [] });
+    if (home.primaryEntity) {
+      for (const d of home.dimensions.keys()) {
+        add({ name: `${home.primaryEntity}__${d}`, model: home, kind: 'dimension', path: [] });
+      }
+    }
+    const walk = (from: ModelNode, prefix: string[], path: JoinStep[]) => {
+      if (path.length >= MAX_JOIN_HOPS) return;
+      for (const entity of from.entities.keys()) {
+        for (const to of this.graph.entityModels.get(entity) ?? []) {
+          if (to === from || !to.isJoinTarget(entity) || path.some((s) => s.to === to || s.from === to)) continue;
+          const nextPath = [...path, { from, entity, to }];
+          const nextPrefix = [...prefix, entity];
+          for (const d of to.dimensions.keys()) {
+            add({ name: [...nextPrefix, d].join('__'), model: to, kind: 'dimension', path: nextPath });
+          }
+          for (const e of to.entities.keys()) {
+            if (e !== entity) add({ name: [...nextPrefix, e].join('__'), model: to, kind: 'entity', path: nextPath });
+          }
+          walk(to, nextPrefix, nextPath);
+        }
+      }
+    };
+    walk(home, [], []);
+    return out;
+  }
+}

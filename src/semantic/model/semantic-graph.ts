@@ -1,0 +1,125 @@
+import type {
+  Dimension,
+  Entity,
+  Measure,
+  Metric,
+  SavedQuery,
+  SemanticManifest,
+  SemanticModel,
+} from '../spec/manifest';
+import { TIME_GRANULARITIES } from '../spec/manifest';
+
+/** The value type of a time column, which decides how it is truncated and compared. */
+export type TimeValueType = 'DATE' | 'TIMESTAMP';
+
+const GRAIN_RANK = new Map<string, number>(TIME_GRANULARITIES.map((g, i) => [g, i]));
+
+export function grainRank(grain: string): number {
+  return GRAIN_RANK.get(grain) ?? -1;
+}
+
+export function isStandardGrain(grain: string): boolean {
+  return GRAIN_RANK.has(grain);
+}
+
+/** A semantic model with its members indexed by name. */
+export class ModelNode {
+  readonly entities = new Map<string, Entity>();
+  readonly dimensions = new Map<string, Dimension>();
+  readonly measures = new Map<string, Measure>();
+  /** The entity that identifies one row: `primary_entity` or the entity of type primary. */
+  readonly primaryEntity?: string;
+  /** The partition column's dimension, if one is marked `is_partition` (BigQuery prunes on it). */
+  readonly partitionDimension?: Dimension;
+
+  constructor(readonly def: SemanticModel) {
+    for (const e of def.entities) this.entities.set(e.name, e);
+    for (const d of def.dimensions) this.dimensions.set(d.name, d);
+    for (const m of def.measures) this.measures.set(m.name, m);
+    this.primaryEntity = def.primary_entity ?? def.entities.find((e) => e.type === 'primary')?.name;
+    this.partitionDimension = def.dimensions.find((d) => d.is_partition && d.type === 'time');
+  }
+
+  get name(): string {
+    return this.def.name;
+  }
+
+  /** Entities other models may join *to*: one row per key (primary, unique; natural comes with SCD2). */
+  isJoinTarget(entityName: string): boolean {
+    const e = this.entities.get(entityName);
+    return e !== undefined && (e.type === 'primary' || e.type === 'unique');
+  }
+
+  entityExpr(entityName: string): string {
+    const e = this.entities.get(entityName)!;
+    return e.expr ?? e.name;
+  }
+
+  aggTimeDimension(measure: Measure): Dimension | undefined {
+    const name = measure.agg_time_dimension ?? this.def.defaults?.agg_time_dimension;
+    return name === undefined ? undefined : this.dimensions.get(name);
+  }
+}
+
+/** The grain a time dimension's data is at (dbt's `time_granularity`), `day` when unset. */
+export function dimensionGrain(dim: Dimension): string {
+  return dim.type_params?.time_granularity ?? 'day';
+}
+
+/**
+ * Day-or-coarser time columns are DATEs, finer ones TIMESTAMPs. dbt's spec carries no column
+ * types; this is the convention the demo marts (and dbt's own date spines) follow.
+ */
+export function timeValueType(dim: Dimension): TimeValueType {
+  const rank = grainRank(dimensionGrain(dim));
+  return rank >= grainRank('day') || rank < 0 ? 'DATE' : 'TIMESTAMP';
+}
+
+/** The resolved, indexed semantic manifest. Immutable once built; cheap lookups only. */
+export class SemanticGraph {
+  readonly models = new Map<string, ModelNode>();
+  readonly metrics = new Map<string, Metric>();
+  readonly savedQueries = new Map<string, SavedQuery>();
+  /** measure name → the model defining it (measure names are unique across models). */
+  readonly measureModels = new Map<string, ModelNode>();
+  /** entity name → models that have it. */
+  readonly entityModels = new Map<string, ModelNode[]>();
+
+  constructor(readonly manifest: SemanticManifest) {
+    for (const def of manifest.semantic_models) {
+      const node = new ModelNode(def);
+      this.models.set(def.name, node);
+      for (const m of def.measures) this.measureModels.set(m.name, node);
+      for (const e of def.entities) {
+        const list = this.entityModels.get(e.name) ?? [];
+        list.push(node);
+        this.entityModels.set(e.name, list);
+      }
+    }
+    for (const m of manifest.metrics) this.metrics.set(m.name, m);
+    for (const q of manifest.saved_queries) this.savedQueries.set(q.name, q);
+  }
+
+  /** Every measure a metric aggregates, through ratio and derived inputs. */
+  measuresOf(metricName: string, seen = new Set<string>()): string[] {
+    if (seen.has(metricName)) return [];
+    seen.add(metricName);
+    const metric = this.metrics.get(metricName);
+    if (!metric) return [];
+    const p = metric.type_params;
+    const out: string[] = [];
+    if (p.measure) out.push(p.measure.name);
+    if (p.conversion_type_params) {
+      out.push(p.conversion_type_params.base_measure.name, p.conversion_type_params.conversion_measure.name);
+    }
+    for (const input of [p.numerator, p.denominator, ...(p.metrics ?? [])]) {
+      if (input) out.push(...this.measuresOf(input.name, seen));
+    }
+    return [...new Set(out)];
+  }
+
+  /** The semantic models a metric reads from. */
+  modelsOf(metricName: string): ModelNode[] {
+    return [...new Set(this.measuresOf(metricName).map((m) => this.measureModels.get(m)!).filter(Boolean))];
+  }
+}

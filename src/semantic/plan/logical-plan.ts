@@ -1,0 +1,48 @@
+import type { Expr } from '../filter/filter-ast';
+import type { ResolvedLinkable } from '../model/join-resolver';
+import type { ModelNode } from '../model/semantic-graph';
+import type { Measure, Metric } from '../spec/manifest';
+
+/** A half-open time range on one measure's agg time column, already aligned to the queried grain. */
+export interface TimeRange {
+  /** Inclusive lower bound. */
+  start?: Date;
+  /** Exclusive upper bound. */
+  end?: Date;
+}
+
+/**
+ * One measure aggregated at the query's grain, with the filters that apply to it
+ * (the query's where, and the metric filters and input filters on the way to it).
+ * MetricFlow's "aggregated measure" node: every metric is computed from these.
+ */
+export interface LeafPlan {
+  id: string;
+  measure: Measure;
+  model: ModelNode;
+  /** The metric that first needed this leaf (errors name it). */
+  metricName: string;
+  /** Parsed filters, ANDed. */
+  filters: Expr[];
+  /** Group-bys resolved for this measure, in the query's order. */
+  groupBy: ResolvedLinkable[];
+  /** Filter references resolved for this measure, keyed by `refKey()`. */
+  filterRefs: Map<string, ResolvedLinkable>;
+  /** startTime/endTime on metric_time. */
+  timeRange?: TimeRange;
+}
+
+export type MetricExpr =
+  | { k: 'leaf'; leaf: LeafPlan }
+  | { k: 'ratio'; num: MetricExpr; den: MetricExpr }
+  /** A derived metric's `expr`, whose identifiers name the inputs (by alias or metric name). */
+  | { k: 'derived'; expr: Expr; inputs: Map<string, MetricExpr> };
+
+export interface LogicalPlan {
+  /** Output names of the group-by columns, in the query's order. */
+  groupBy: { outputName: string; kind: ResolvedLinkable['kind'] }[];
+  leaves: LeafPlan[];
+  metrics: { outputName: string; metric: Metric; expr: MetricExpr }[];
+  orderBy: { outputName: string; desc: boolean }[];
+  limit?: number;
+}

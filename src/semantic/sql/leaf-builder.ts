@@ -1,0 +1,187 @@
+import type { JoinStep, ResolvedLinkable } from '../model/join-resolver';
+import { dimensionGrain, type ModelNode } from '../model/semantic-graph';
+import type { LeafPlan } from '../plan/logical-plan';
+import type { SqlDialect } from './dialect';
+import { FilterCompiler, type TimeBound } from './filter-compiler';
+import { and, col, type FromItem, type JoinNode, type SelectNode, type SqlExpr } from './sql-node';
+import { formatTimeParameter } from '../plan/time-literal';
+
+const BASE_ALIAS = 'm';
+
+/** One model read once in a leaf: the fact (`m`) or a joined model (`j1`, `j2`, …), with the columns it must project. */
+class ModelInstance {
+  readonly projections = new Map<string, { alias: string; sql: string }>();
+  private readonly used = new Set<string>();
+  readonly pushdown: SqlExpr[] = [];
+
+  constructor(
+    readonly model: ModelNode,
+    readonly alias: string,
+  ) {}
+
+  /** The alias under which this instance projects `sql` (named after `preferred`, unique within the instance). */
+  project(key: string, preferred: string, sql: string): string {
+    const existing = this.projections.get(key);
+    if (existing) return existing.alias;
+    let alias = preferred;
+    for (let i = 2; this.used.has(alias); i++) alias = `${preferred}_${i}`;
+    this.used.add(alias);
+    this.projections.set(key, { alias, sql });
+    return alias;
+  }
+
+  entity(name: string): SqlExpr {
+    return col(this.alias, this.project(`entity:${name}`, name, this.model.entityExpr(name)));
+  }
+
+  dimension(name: string): SqlExpr {
+    const dim = this.model.dimensions.get(name)!;
+    return col(this.alias, this.project(`dimension:${name}`, name, dim.expr ?? dim.name));
+  }
+
+  toFrom(): FromItem {
+    const query: SelectNode = {
+      columns: [...this.projections.values()].map((p) => ({ expr: { k: 'definition', sql: p.sql }, alias: p.alias })),
+      from: { k: 'table', relation: this.model.def.node_relation, alias: this.model.def.node_relation.alias },
+      where: and(this.pushdown),
+    };
+    return { k: 'subquery', query, alias: this.alias };
+  }
+}
+
+/**
+ * Builds one leaf: a measure aggregated at the query's grain. The measure's model is read as a
+ * subquery projecting only what is needed (definition `expr`s stay unqualified and unambiguous),
+ * joined many-to-one to the models its group-bys and filters live in, filtered, then aggregated.
+ * Joins only ever go to models where the entity is unique, so aggregating after them cannot fan out.
+ */
+export class LeafBuilder {
+  private readonly base: ModelInstance;
+  private readonly joins = new Map<string, { instance: ModelInstance; on: () => SqlExpr }>();
+
+  constructor(
+    private readonly leaf: LeafPlan,
+    private readonly dialect: SqlDialect,
+  ) {
+    this.base = new ModelInstance(leaf.model, BASE_ALIAS);
+  }
+
+  build(): SelectNode {
+    const { leaf } = this;
+    const measureSql = leaf.measure.expr ?? leaf.measure.name;
+    const measureCol = col(BASE_ALIAS, this.base.project(`measure:${leaf.measure.name}`, leaf.measure.name, measureSql));
+    const groupExprs = leaf.groupBy.map((g) => this.linkableExpr(g));
+    const filters = new FilterCompiler((key) => this.linkableExpr(leaf.filterRefs.get(key)!), (key) => leaf.filterRefs.get(key)!);
+    const where = leaf.filters.map((f) => filters.compile(f));
+    this.pushDownTimeBounds(filters.timeBounds);
+
+    return {
+      columns: [
+        ...groupExprs.map((expr, i) => ({ expr, alias: leaf.groupBy[i]!.outputName })),
+        { expr: this.aggregate(measureCol), alias: leaf.measure.name },
+      ],
+      from: this.base.toFrom(),
+      joins: [...this.joins.values()].map(({ instance, on }): JoinNode => ({ type: 'LEFT', item: instance.toFrom(), on: on() })),
+      where: and(where),
+      groupBy: groupExprs,
+    };
+  }
+
+  private aggregate(arg: SqlExpr): SqlExpr {
+    switch (this.leaf.measure.agg) {
+      case 'sum':
+        return { k: 'aggregate', fn: 'SUM', arg };
+      case 'count':
+        return { k: 'aggregate', fn: 'COUNT', arg };
+      case 'count_distinct':
+        return { k: 'aggregate', fn: 'COUNT', arg, distinct: true };
+      case 'average':
+        return { k: 'aggregate', fn: 'AVG', arg };
+      case 'min':
+        return { k: 'aggregate', fn: 'MIN', arg };
+      case 'max':
+        return { k: 'aggregate', fn: 'MAX', arg };
+      case 'sum_boolean':
+        return { k: 'aggregate', fn: 'SUM', arg: { k: 'cast', arg, type: 'INTEGER' } };
+      default:
+        throw new Error(`unsupported aggregation ${this.leaf.measure.agg}`);
+    }
+  }
+
+  /** The instance holding a resolved reference's column, adding the joins on its path. */
+  private instanceFor(path: JoinStep[]): ModelInstance {
+    let current = this.base;
+    let key = '';
+    for (const step of path) {
+      key += `>${step.entity}:${step.to.name}`;
+      let join = this.joins.get(key);
+      if (!join) {
+        const from = current;
+        const instance = new ModelInstance(step.to, `j${this.joins.size + 1}`);
+        join = { instance, on: () => ({ k: 'binary', op: '=', left: from.entity(step.entity), right: instance.entity(step.entity) }) };
+        // Project the join keys now, so the ON clause and projections agree.
+        join.on();
+        this.joins.set(key, join);
+      }
+      current = join.instance;
+    }
+    return current;
+  }
+
+  private linkableExpr(r: ResolvedLinkable): SqlExpr {
+    const instance = this.instanceFor(r.path);
+    switch (r.kind) {
+      case 'entity':
+        return instance.entity(r.entity);
+      case 'categorical':
+        return instance.dimension(r.dimension.name);
+      case 'time': {
+        const raw = instance.dimension(r.dimension.name);
+        if (r.datePart) return { k: 'extract', part: r.datePart, arg: raw };
+        if (r.grain === dimensionGrain(r.dimension)) return raw;
+        return { k: 'dateTrunc', grain: r.grain, arg: raw, valueType: r.valueType };
+      }
+    }
+  }
+
+  /**
+   * Time bounds on the fact's own time columns go into its subquery, on the raw column, so that
+   * BigQuery prunes partitions; where the table is partitioned by another column, the same range
+   * is also stated on the partition column (only for dialects that prune).
+   */
+  private pushDownTimeBounds(fromFilters: TimeBound[]): void {
+    const bounds = [...fromFilters];
+    const { timeRange } = this.leaf;
+    if (timeRange) {
+      const dim = this.leaf.model.aggTimeDimension(this.leaf.measure)!;
+      if (timeRange.start) bounds.push({ dimension: dim, op: '>=', value: timeRange.start });
+      if (timeRange.end) bounds.push({ dimension: dim, op: '<', value: timeRange.end });
+    }
+    const partition = this.leaf.model.partitionDimension;
+    for (const b of tightest(bounds)) {
+      this.base.pushdown.push(FilterCompiler.boundPredicate(b.dimension, b.op, b.value));
+      if (partition && partition !== b.dimension && this.dialect.capabilities.prunesPartitions) {
+        // A partition holds whole days: compare dates, inclusively, so no row in range is dropped.
+        const day = formatTimeParameter(b.value, 'DATE');
+        this.base.pushdown.push({
+          k: 'binary',
+          op: b.op === '>=' ? '>=' : '<=',
+          left: { k: 'definition', sql: partition.expr ?? partition.name },
+          right: { k: 'cast', arg: { k: 'param', value: day }, type: 'DATE' },
+        });
+      }
+    }
+  }
+}
+
+/** Per column, only the highest lower bound and the lowest upper bound matter. */
+function tightest(bounds: TimeBound[]): TimeBound[] {
+  const best = new Map<string, TimeBound>();
+  for (const b of bounds) {
+    const key = `${b.dimension.name}:${b.op}`;
+    const current = best.get(key);
+    const tighter = !current || (b.op === '>=' ? b.value > current.value : b.value < current.value);
+    if (tighter) best.set(key, b);
+  }
+  return [...best.values()];
+}

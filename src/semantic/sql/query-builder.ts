@@ -1,0 +1,99 @@
+import { SemanticError } from '../errors';
+import type { Expr } from '../filter/filter-ast';
+import type { LogicalPlan, MetricExpr } from '../plan/logical-plan';
+import type { SqlDialect } from './dialect';
+import { LeafBuilder } from './leaf-builder';
+import { col, type FromItem, type JoinNode, type SelectNode, type SqlExpr } from './sql-node';
+
+/**
+ * Turns a logical plan into one SELECT: each leaf (an aggregated measure) is a CTE; leaves are
+ * joined on the group-by columns (FULL OUTER, null-safe, as MetricFlow combines measures), and
+ * metrics are computed over the joined leaves.
+ */
+export function buildQuery(plan: LogicalPlan, dialect: SqlDialect): SelectNode {
+  const ctes = plan.leaves.map((leaf) => ({ name: leaf.id, query: new LeafBuilder(leaf, dialect).build() }));
+  const aliases = new Map(plan.leaves.map((leaf, i) => [leaf.id, `l${i}`]));
+  const leafAliases = [...aliases.values()];
+
+  const groupExpr = (name: string, upTo = leafAliases.length): SqlExpr => {
+    const cols = leafAliases.slice(0, upTo).map((a) => col(a, name));
+    return cols.length === 1 ? cols[0]! : { k: 'func', name: 'coalesce', args: cols };
+  };
+
+  const from: FromItem = { k: 'cteRef', name: plan.leaves[0]!.id, alias: leafAliases[0]! };
+  const joins: JoinNode[] = plan.leaves.slice(1).map((leaf, i) => {
+    const alias = aliases.get(leaf.id)!;
+    const item: FromItem = { k: 'cteRef', name: leaf.id, alias };
+    if (plan.groupBy.length === 0) return { type: 'CROSS', item };
+    const on: SqlExpr[] = plan.groupBy.map((g) => ({ k: 'nullSafeEquals', left: groupExpr(g.outputName, i + 1), right: col(alias, g.outputName) }));
+    return { type: 'FULL', item, on: on.length === 1 ? on[0] : { k: 'and', args: on } };
+  });
+
+  const metricSql = (m: MetricExpr): SqlExpr => {
+    switch (m.k) {
+      case 'leaf':
+        return col(aliases.get(m.leaf.id)!, m.leaf.measure.name);
+      case 'ratio':
+        return { k: 'ratio', num: metricSql(m.num), den: metricSql(m.den) };
+      case 'derived':
+        return derivedSql(m.expr, m.inputs, metricSql);
+    }
+  };
+
+  return {
+    ctes,
+    columns: [
+      ...plan.groupBy.map((g) => ({ expr: groupExpr(g.outputName), alias: g.outputName })),
+      ...plan.metrics.map((m) => ({ expr: metricSql(m.expr), alias: m.outputName })),
+    ],
+    from,
+    joins,
+    orderBy: plan.orderBy.map((o) => ({ expr: col(undefined, o.outputName), desc: o.desc })),
+    limit: plan.limit === undefined ? undefined : { k: 'param', value: plan.limit },
+  };
+}
+
+/** A derived metric's expression, its identifiers replaced by the inputs' SQL. */
+function derivedSql(e: Expr, inputs: Map<string, MetricExpr>, metricSql: (m: MetricExpr) => SqlExpr): SqlExpr {
+  const rec = (x: Expr) => derivedSql(x, inputs, metricSql);
+  switch (e.kind) {
+    case 'identifier': {
+      const input = inputs.get(e.name.toLowerCase());
+      if (!input) {
+        throw new SemanticError('INVALID_DEFINITION', `Derived metric expression names '${e.name}', which is not one of its inputs (${[...inputs.keys()].join(', ')}).`);
+      }
+      return metricSql(input);
+    }
+    case 'literal':
+      return e.value === null ? { k: 'null' } : { k: 'param', value: e.value };
+    case 'arithmetic':
+      // Derived metrics divide like ratios: a zero denominator gives NULL, not an error.
+      if (e.op === '/') return { k: 'ratio', num: rec(e.left), den: rec(e.right) };
+      return { k: 'binary', op: e.op, left: rec(e.left), right: rec(e.right) };
+    case 'compare':
+      return { k: 'binary', op: e.op, left: rec(e.left), right: rec(e.right) };
+    case 'negate':
+      return { k: 'negate', arg: rec(e.arg) };
+    case 'and':
+    case 'or':
+      return { k: e.kind, args: e.args.map(rec) };
+    case 'not':
+      return { k: 'not', arg: rec(e.arg) };
+    case 'isNull':
+      return { k: 'isNull', arg: rec(e.arg), negated: e.negated };
+    case 'cast':
+      return { k: 'cast', arg: rec(e.arg), type: e.type };
+    case 'call':
+      return { k: 'func', name: e.fn, args: e.args.map(rec) };
+    case 'case':
+      return { k: 'case', whens: e.whens.map((w) => ({ when: rec(w.when), then: rec(w.then) })), else: e.else ? rec(e.else) : undefined };
+    case 'in':
+      return { k: 'in', arg: rec(e.arg), list: e.list.map(rec), negated: e.negated };
+    case 'between':
+      return { k: 'between', arg: rec(e.arg), low: rec(e.low), high: rec(e.high), negated: e.negated };
+    case 'like':
+      return { k: 'like', arg: rec(e.arg), pattern: rec(e.pattern), negated: e.negated };
+    case 'ref':
+      throw new SemanticError('INVALID_DEFINITION', 'A derived metric expression cannot reference dimensions; filter its inputs instead.');
+  }
+}

@@ -1,0 +1,78 @@
+import type { CastType, LiteralValue } from '../filter/filter-ast';
+import type { NodeRelation } from '../spec/manifest';
+
+/**
+ * SQL as a tree, built by plan/ and rendered by a dialect's renderer. Caller values only ever
+ * appear as `param` nodes; `definition` nodes hold SQL written by the semantic-layer's authors
+ * (dimension, entity and measure `expr`s), never text from an API caller.
+ */
+export type SqlExpr =
+  | { k: 'column'; table?: string; name: string }
+  | { k: 'definition'; sql: string }
+  | { k: 'param'; value: Exclude<LiteralValue, null> }
+  | { k: 'null' }
+  | { k: 'star' }
+  | { k: 'func'; name: SqlFunction; args: SqlExpr[] }
+  | { k: 'aggregate'; fn: AggregateFunction; arg: SqlExpr; distinct?: boolean }
+  | { k: 'binary'; op: BinaryOp; left: SqlExpr; right: SqlExpr }
+  | { k: 'not'; arg: SqlExpr }
+  | { k: 'negate'; arg: SqlExpr }
+  | { k: 'and'; args: SqlExpr[] }
+  | { k: 'or'; args: SqlExpr[] }
+  | { k: 'in'; arg: SqlExpr; list: SqlExpr[]; negated: boolean }
+  | { k: 'between'; arg: SqlExpr; low: SqlExpr; high: SqlExpr; negated: boolean }
+  | { k: 'like'; arg: SqlExpr; pattern: SqlExpr; negated: boolean }
+  | { k: 'isNull'; arg: SqlExpr; negated: boolean }
+  | { k: 'cast'; arg: SqlExpr; type: CastType }
+  | { k: 'case'; whens: { when: SqlExpr; then: SqlExpr }[]; else?: SqlExpr }
+  | { k: 'dateTrunc'; grain: string; arg: SqlExpr; valueType: 'DATE' | 'TIMESTAMP' }
+  | { k: 'extract'; part: string; arg: SqlExpr }
+  /** `num / den` as a float, NULL when the denominator is 0 (ratio metrics). */
+  | { k: 'ratio'; num: SqlExpr; den: SqlExpr }
+  | { k: 'nullSafeEquals'; left: SqlExpr; right: SqlExpr };
+
+export type BinaryOp = '=' | '!=' | '<' | '<=' | '>' | '>=' | '+' | '-' | '*' | '/';
+export type AggregateFunction = 'SUM' | 'COUNT' | 'AVG' | 'MIN' | 'MAX';
+/** Scalar functions the renderer knows how to spell in every dialect. */
+export type SqlFunction =
+  | 'lower'
+  | 'upper'
+  | 'trim'
+  | 'length'
+  | 'abs'
+  | 'round'
+  | 'floor'
+  | 'ceil'
+  | 'coalesce'
+  | 'nullif'
+  | 'greatest'
+  | 'least'
+  | 'concat'
+  | 'current_date'
+  | 'current_timestamp';
+
+export type FromItem =
+  | { k: 'table'; relation: NodeRelation; alias: string }
+  | { k: 'subquery'; query: SelectNode; alias: string }
+  | { k: 'cteRef'; name: string; alias: string };
+
+export interface JoinNode {
+  type: 'LEFT' | 'FULL' | 'INNER' | 'CROSS';
+  item: FromItem;
+  on?: SqlExpr;
+}
+
+export interface SelectNode {
+  ctes?: { name: string; query: SelectNode }[];
+  columns: { expr: SqlExpr; alias: string }[];
+  from: FromItem;
+  joins?: JoinNode[];
+  where?: SqlExpr;
+  groupBy?: SqlExpr[];
+  orderBy?: { expr: SqlExpr; desc: boolean }[];
+  limit?: SqlExpr;
+}
+
+export const col = (table: string | undefined, name: string): SqlExpr => ({ k: 'column', table, name });
+export const and = (args: SqlExpr[]): SqlExpr | undefined =>
+  args.length === 0 ? undefined : args.length === 1 ? args[0] : { k: 'and', args };
