@@ -15,7 +15,7 @@ export { loadSemanticLayer, parseSemanticLayerFiles, type LoadOptions } from './
 export type * from './spec/manifest';
 export { TIME_GRANULARITIES, DATE_PARTS } from './spec/manifest';
 export type { MetricQueryInput, OrderByInput } from './plan/metric-query';
-export { MAX_LIMIT } from './plan/metric-query';
+export { MAX_LIMIT, parseSavedQueryGroupBy } from './plan/metric-query';
 export type { GroupByInput } from './model/linkable-name';
 export type {
   CatalogDimension,

@@ -54,6 +54,8 @@ export interface FakeBehaviour {
   incompletePolls: number;
   /** How long an incomplete getQueryResults holds the request, like BigQuery's long poll. */
   pollDelayMs: number;
+  /** How long jobs.insert takes to answer. */
+  insertDelayMs: number;
   /** statistics.totalBytesProcessed of a dry-run job. */
   dryRunBytes: string;
 }
@@ -97,6 +99,7 @@ export class BigQueryFakeServer {
       result: { fields: [], pages: [[]], totalBytesProcessed: '0' },
       incompletePolls: 0,
       pollDelayMs: 0,
+      insertDelayMs: 0,
       dryRunBytes: '0',
     };
   }
@@ -112,8 +115,18 @@ export class BigQueryFakeServer {
     this.polls = 0;
   }
 
-  requestsTo(kind: 'insert' | 'getQueryResults' | 'get' | 'cancel' | 'query'): RecordedRequest[] {
+  requestsTo(kind: Route['kind']): RecordedRequest[] {
     return this.requests.filter((r) => routeOf(r.method, r.path)?.kind === kind);
+  }
+
+  /** Resolves once `count` requests of that kind arrived: for calls the client makes after it returned. */
+  async waitFor(kind: Route['kind'], count = 1, withinMs = 5_000): Promise<RecordedRequest[]> {
+    const until = Date.now() + withinMs;
+    while (this.requestsTo(kind).length < count) {
+      if (Date.now() > until) throw new Error(`expected ${count} ${kind} request(s) within ${withinMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    return this.requestsTo(kind);
   }
 
   async close(): Promise<void> {
@@ -151,8 +164,9 @@ export class BigQueryFakeServer {
     }
   }
 
-  private insert(res: ServerResponse, projectId: string, body: any): void {
-    const { insertError, dryRunBytes } = this.behaviour;
+  private async insert(res: ServerResponse, projectId: string, body: any): Promise<void> {
+    const { insertError, dryRunBytes, insertDelayMs } = this.behaviour;
+    if (insertDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, insertDelayMs));
     if (insertError) return send(res, insertError.status, googleError(insertError));
     const reference = body?.jobReference ?? {};
     const dryRun = body?.configuration?.dryRun === true;
@@ -206,7 +220,7 @@ export class BigQueryFakeServer {
   }
 }
 
-interface Route {
+export interface Route {
   kind: 'insert' | 'getQueryResults' | 'get' | 'cancel' | 'query';
   projectId: string;
   jobId?: string;

@@ -264,21 +264,38 @@ describe('BigQueryWarehouse (fake BigQuery REST server)', () => {
     }
   });
 
-  it('cancels the job and fails with WAREHOUSE_TIMEOUT when the deadline passes', async () => {
-    fake.reset({ incompletePolls: Infinity, pollDelayMs: 40 });
+  it('cancels the job and fails with WAREHOUSE_TIMEOUT when the deadline passes while polling', async () => {
     const bq = warehouse({ location: 'EU', timeoutMs: 60_000 });
-    await assert.rejects(bq.execute('SELECT slow()', {}, { timeoutMs: 150 }), (error: unknown) => {
+    // Warm-up: the client's first request also looks for credentials, which must not eat the deadline below.
+    fake.reset({ result: { fields: [], pages: [[]] } });
+    await bq.execute('SELECT 1', {});
+    fake.reset({ incompletePolls: Infinity, pollDelayMs: 40 });
+
+    await assert.rejects(bq.execute('SELECT slow()', {}, { timeoutMs: 1000 }), (error: unknown) => {
       assert.ok(error instanceof WarehouseError);
       assert.equal(error.code, 'WAREHOUSE_TIMEOUT');
       return true;
     });
     const [insert] = fake.requestsTo('insert');
-    assert.equal(insert.body.configuration.jobTimeoutMs, '150');
-    const jobId = insert.body.jobReference.jobId;
-    const cancels = fake.requestsTo('cancel');
+    assert.equal(insert.body.configuration.jobTimeoutMs, '1000');
+    assert.ok(fake.requestsTo('getQueryResults').length > 0);
+    const cancels = await fake.waitFor('cancel');
     assert.equal(cancels.length, 1);
-    assert.equal(cancels[0].path, `/bigquery/v2/projects/${PROJECT}/jobs/${jobId}/cancel`);
+    assert.equal(cancels[0].path, `/bigquery/v2/projects/${PROJECT}/jobs/${insert.body.jobReference.jobId}/cancel`);
     assert.equal(cancels[0].query.location, 'EU');
+  });
+
+  it('cancels the job once its insert returns when the deadline passed during the insert', async () => {
+    fake.reset({ insertDelayMs: 300 });
+    await assert.rejects(warehouse().execute('SELECT slow()', {}, { timeoutMs: 50 }), (error: unknown) => {
+      assert.ok(error instanceof WarehouseError);
+      assert.equal(error.code, 'WAREHOUSE_TIMEOUT');
+      return true;
+    });
+    const [cancel] = await fake.waitFor('cancel');
+    const [insert] = fake.requestsTo('insert');
+    assert.equal(cancel.path, `/bigquery/v2/projects/${PROJECT}/jobs/${insert.body.jobReference.jobId}/cancel`);
+    assert.equal(fake.requestsTo('getQueryResults').length, 0);
   });
 
   it('maps BigQuery’s own job timeout (reason "timeout") to WAREHOUSE_TIMEOUT', async () => {

@@ -123,13 +123,13 @@ class FilterParser {
 
   private atPredicateOperator(): boolean {
     const t = this.s.peek();
-    if (t.kind === 'op') return t.text in COMPARISONS;
+    if (t.kind === 'op') return Object.hasOwn(COMPARISONS, t.text);
     return ['IS', 'IN', 'BETWEEN', 'LIKE', 'ILIKE'].some((k) => this.s.isWord(k)) || (this.s.isWord('NOT') && ['IN', 'BETWEEN', 'LIKE', 'ILIKE'].some((k) => this.s.isWord(k, 1)));
   }
 
   private parsePredicateTail(left: Expr): Expr | undefined {
     const t = this.s.peek();
-    if (t.kind === 'op' && t.text in COMPARISONS) {
+    if (t.kind === 'op' && Object.hasOwn(COMPARISONS, t.text)) {
       this.s.next();
       return { kind: 'compare', op: COMPARISONS[t.text]!, left, right: this.parseAdditive() };
     }
@@ -262,7 +262,11 @@ class FilterParser {
 
   private parseCall(t: Token, name: string): Expr {
     const allowed = Object.keys(FILTER_FUNCTIONS);
-    if (!(name in FILTER_FUNCTIONS)) {
+    // hasOwn, not `in`: names like 'constructor' or '__proto__' must not reach Object.prototype.
+    if (!Object.hasOwn(FILTER_FUNCTIONS, name)) {
+      if (['dimension', 'timedimension', 'entity', 'metric'].includes(name)) {
+        throw this.s.error(t, `${t.text}(...) must be written inside {{ }}`, `Write it as a Jinja reference: {{ ${t.text}('name') }}.`);
+      }
       if (AGGREGATES.has(name)) {
         throw this.s.error(t, `aggregate function ${quoteToken(t.text)} is not allowed in filters`, "Filter on a metric with {{ Metric('name', group_by=['entity']) }} instead.");
       }
@@ -293,7 +297,8 @@ class FilterParser {
     const arg = this.parseOr();
     this.s.expectWord('AS', 'in CAST', 'Write CAST(x AS type).');
     const typeToken = this.s.next();
-    const type = typeToken.kind === 'word' ? CAST_TYPE_ALIASES[typeToken.text.toUpperCase()] : undefined;
+    const upperType = typeToken.text.toUpperCase();
+    const type = typeToken.kind === 'word' && Object.hasOwn(CAST_TYPE_ALIASES, upperType) ? CAST_TYPE_ALIASES[upperType] : undefined;
     if (!type) {
       const names = Object.keys(CAST_TYPE_ALIASES);
       throw this.s.error(typeToken, `unknown cast type ${describeToken(typeToken)}`, `Types: ${names.join(', ')}.`, typeToken.kind === 'word' ? didYouMean(typeToken.text.toUpperCase(), names) : []);
@@ -323,6 +328,9 @@ class FilterParser {
   private parseCase(): Expr {
     const caseToken = this.s.next();
     // Simple CASE (CASE x WHEN v THEN …) becomes the searched form: WHEN x = v.
+    if (this.s.isWord('ELSE') || this.s.isWord('END')) {
+      throw this.s.unexpected(this.s.peek(), 'expected WHEN after CASE', 'Write CASE WHEN condition THEN value [ELSE value] END.');
+    }
     const subject = this.s.isWord('WHEN') ? undefined : this.parseOr();
     const whens: { when: Expr; then: Expr }[] = [];
     while (this.s.acceptWord('WHEN')) {

@@ -14,8 +14,12 @@ function ref(jinja: string): FilterReference {
 }
 
 function rejects(jinja: string, ...fragments: string[]): void {
+  rejectsFilter(`${jinja} IS NULL`, ...fragments);
+}
+
+function rejectsFilter(jinja: string, ...fragments: string[]): void {
   assert.throws(
-    () => parseWhereFilter(`${jinja} IS NULL`),
+    () => parseWhereFilter(jinja),
     (err: unknown) => {
       assert.ok(err instanceof SemanticError, `expected a SemanticError for ${jinja}`);
       assert.equal(err.code, 'INVALID_FILTER');
@@ -82,7 +86,7 @@ describe('Jinja references: rejections', () => {
   it('refuses anything but the reference grammar inside the braces', () => {
     rejects("{{ Dimension('a') | lower }}", "unexpected character '|'");
     rejects("{{ Dimension('a') + 1 }}", "unexpected '+' inside {{ }}");
-    rejects("{{ Dimension('a') }}.grain('day')", "expected AND, OR or the end of the filter|unexpected", '');
+    rejects("{{ Dimension('a') }}.grain('day')", "expected AND, OR or the end of the filter, found '.'");
     rejects("{{ 'a' }}", "unexpected string ''a'' inside {{ }}");
     rejects('{{ Dimension(a) }}', 'expected a quoted name', "'customer__country'");
     rejects("{{ Dimension('a' 'b') }}", "expected ',' or ')' between arguments");
@@ -128,12 +132,14 @@ describe('Jinja references: rejections', () => {
   });
 
   it('refuses unclosed, nested and stray braces', () => {
-    rejects("{{ Dimension('a')", "'{{' is never closed", "Close the reference with '}}'");
-    rejects("{{ Dimension('a'", "'{{' is never closed");
-    rejects("{{ Dimension('a', ['x'", "'{{' is never closed");
-    rejects("{{ Dimension({{ Dimension('a') }}) }}", 'expected a quoted name');
+    rejectsFilter("{{ Dimension('a')", "'{{' is never closed", "Close the reference with '}}'", 'column 1');
+    rejectsFilter("{{ Dimension('a'", "'{{' is never closed");
+    rejectsFilter("{{ Dimension('a', ['x'", "'{{' is never closed");
+    rejectsFilter("{{ Dimension('a').grain(", "'{{' is never closed");
+    rejects("{{ Dimension('a', ['x' 'y']) }}", "expected ',' between list items, found string ''y''");
+    rejects("{{ Dimension({{ Dimension('a') }}) }}", 'Jinja references cannot be nested');
     rejects("{{ Dimension('a') {{ Dimension('b') }} }}", 'Jinja references cannot be nested');
-    rejects("Dimension('a') }}", "unknown function 'dimension'");
+    rejects("Dimension('a') }}", "Dimension(...) must be written inside {{ }}");
     rejects("'a' }}", "'}}' has no matching '{{'");
   });
 });

@@ -58,10 +58,15 @@ interface Bound {
 /** Parses `{{ … }}` starting at the `{{` token. */
 export function parseJinjaReference(stream: FilterTokenStream): FilterReference {
   const open = stream.next();
+  // Checked up front so that an unclosed reference says so, whatever token it happens to stop at.
+  for (let k = 0; stream.peek(k).kind !== 'jinjaClose'; k++) {
+    if (stream.peek(k).kind === 'eof') throw stream.error(open, "'{{' is never closed", "Close the reference with '}}'.");
+  }
   const objectToken = stream.peek();
   if (objectToken.kind === 'jinjaClose') throw stream.error(objectToken, 'empty {{ }}', OBJECTS_HINT);
   if (objectToken.kind !== 'word') throw unexpectedInside(stream, open, objectToken);
-  const signature = SIGNATURES[objectToken.text];
+  // hasOwn: `{{ constructor(...) }}` must not find Object.prototype.constructor.
+  const signature = Object.hasOwn(SIGNATURES, objectToken.text) ? SIGNATURES[objectToken.text] : undefined;
   if (!signature) {
     throw stream.error(objectToken, `unknown Jinja object ${quoteToken(objectToken.text)}`, OBJECTS_HINT, didYouMean(objectToken.text, Object.keys(SIGNATURES)));
   }

@@ -39,7 +39,8 @@ export function filterSyntaxError(
 }
 
 function excerpt(source: string, offset: number): string {
-  const lineStart = source.lastIndexOf('\n', offset - 1) + 1;
+  // lastIndexOf treats a negative start as 0, which would find a newline at offset 0 itself.
+  const lineStart = offset === 0 ? 0 : source.lastIndexOf('\n', offset - 1) + 1;
   const newline = source.indexOf('\n', offset);
   const lineEnd = newline === -1 ? source.length : newline;
   const from = Math.max(lineStart, offset - EXCERPT_RADIUS);

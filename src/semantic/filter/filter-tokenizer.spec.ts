@@ -132,6 +132,10 @@ describe('tokenizeFilter', () => {
     );
   });
 
+  it('places the caret on an empty first line', () => {
+    assert.throws(() => tokenizeFilter('\n;'), (err: unknown) => err instanceof SemanticError && /line 2, column 1\)[^\n]*\n  ;\n  \^$/.test(err.message));
+  });
+
   it('keeps the excerpt of a long line short, with the caret still under the offending character', () => {
     const text = `${'a + '.repeat(100)}; ${'b + '.repeat(100)}`;
     assert.throws(

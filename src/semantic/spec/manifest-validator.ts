@@ -1,12 +1,13 @@
 import { didYouMean, type ErrorReporter } from '../errors';
-import type { Origin } from './definition-reader';
+import type { LoadState } from './definition-reader';
 import type { Metric, MetricInput, MetricTimeWindow, SemanticManifest, SemanticModel } from './manifest';
 import { TIME_GRANULARITIES } from './manifest';
 
 /**
  * The rules that span objects (and files): unique names, references between metrics, measures,
  * dimensions and entities, cycles. Runs after every file is read, so it sees the whole project;
- * problems point back at the object's file/path through `origins`.
+ * problems point back at the object's file/path through the load state's origins. References to
+ * objects that were dropped because of an earlier problem are not reported again.
  */
 export class ManifestValidator {
   private readonly granularities: Set<string>;
@@ -16,7 +17,7 @@ export class ManifestValidator {
 
   constructor(
     private readonly manifest: SemanticManifest,
-    private readonly origins: WeakMap<object, Origin>,
+    private readonly state: LoadState,
     private readonly reporter: ErrorReporter,
   ) {
     const custom = (manifest.project_configuration.time_spines ?? []).flatMap((s) => (s.custom_granularities ?? []).map((c) => c.name));
@@ -54,7 +55,7 @@ export class ManifestValidator {
     for (const item of items) {
       const first = seen.get(item.name);
       if (first) {
-        const where = this.origins.get(first);
+        const where = this.state.origins.get(first);
         this.at(item, 'name', `Duplicate ${what} name '${item.name}' (first defined in ${where ? `${where.reader.file} at ${where.path}` : 'another file'}).`, `Rename or remove one of them.`);
       } else {
         seen.set(item.name, item);
@@ -75,7 +76,8 @@ export class ManifestValidator {
     if (primaries.length + (model.primary_entity !== undefined ? 1 : 0) > 1) {
       this.at(model, model.primary_entity !== undefined ? 'primary_entity' : 'entities', `Semantic model '${model.name}' has more than one primary entity (${[...primaries.map((e) => e.name), ...(model.primary_entity ? [model.primary_entity] : [])].join(', ')}).`, 'Keep one: either one entity of type primary or `primary_entity:`.');
     }
-    if (model.dimensions.length > 0 && primaries.length === 0 && model.primary_entity === undefined) {
+    const entitiesComplete = !this.state.broken.has(`entities-of:${model.name}`);
+    if (entitiesComplete && model.dimensions.length > 0 && primaries.length === 0 && model.primary_entity === undefined) {
       this.at(model, 'dimensions', `Semantic model '${model.name}' has dimensions but no primary entity, so they cannot be reached.`, 'Mark its key entity `type: primary`, or set `primary_entity:`.');
     }
     const timeDimensions = model.dimensions.filter((d) => d.type === 'time').map((d) => d.name);
@@ -95,7 +97,7 @@ export class ManifestValidator {
       }
       const nad = measure.non_additive_dimension;
       if (nad && !timeDimensions.includes(nad.name)) {
-        this.unknown(measure, 'non_additive_dimension.name', `time dimension of '${model.name}'`, nad.name, timeDimensions);
+        this.unknown(measure, 'non_additive_dimension.name', `time dimension of '${model.name}'`, nad.name, timeDimensions, 'dimension');
       }
     }
   }
@@ -105,7 +107,7 @@ export class ManifestValidator {
     if (model.dimensions.some((d) => d.name === name)) {
       this.at(owner, path, `'${name}' is a categorical dimension; the aggregation time dimension must be a time dimension.`, `Make '${name}' \`type: time\` or pick one of: ${timeDimensions.join(', ') || '(none)'}.`);
     } else {
-      this.unknown(owner, path, `time dimension of '${model.name}'`, name, timeDimensions);
+      this.unknown(owner, path, `time dimension of '${model.name}'`, name, timeDimensions, 'dimension');
     }
   }
 
@@ -182,18 +184,21 @@ export class ManifestValidator {
     for (const name of this.metrics.keys()) visit(name, []);
   }
 
-  private unknown(owner: object, path: string, what: string, name: string, candidates: Iterable<string>): void {
-    const suggestions = didYouMean(name, candidates);
+  /** Reports a reference to nothing, unless it names an object of `kind` dropped by an earlier problem. */
+  private unknown(owner: object, path: string, what: string, name: string, candidates: Iterable<string>, kind = what): void {
+    const broken = this.state.brokenNames(kind);
+    if (broken.includes(name)) return;
+    const suggestions = didYouMean(name, [...candidates, ...broken]);
     this.at(
       owner,
       path,
       `Unknown ${what} '${name}'.${suggestions.length > 0 ? ` Did you mean ${suggestions.map((s) => `'${s}'`).join(' or ')}?` : ''}`,
-      suggestions.length > 0 ? `Use '${suggestions[0]}'.` : `Define '${name}' or reference an existing ${what.split(' ')[0]}.`,
+      suggestions.length > 0 ? `Use '${suggestions[0]}'.` : `Define '${name}' or reference an existing ${what}.`,
     );
   }
 
   private at(owner: object, sub: string, message: string, fix?: string): void {
-    const origin = this.origins.get(owner);
+    const origin = this.state.origins.get(owner);
     if (!origin) {
       this.reporter.add({ file: '(unknown)', path: sub, message, fix });
       return;

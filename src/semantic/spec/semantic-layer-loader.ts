@@ -122,10 +122,12 @@ class ManifestParts {
       const label = createMetricLabels.get(measure) ?? measure.label;
       if (label !== undefined) metric.label = label;
       if (measure.description !== undefined) metric.description = measure.description;
-      if (model.location) metric.location = model.location;
-      // Problems about the created metric point at the measure that asked for it.
+      // The created metric (and any problem about it) points at the measure that asked for it.
       const origin = this.state.origins.get(measure);
-      if (origin) this.state.origins.set(metric, origin);
+      if (origin) {
+        metric.location = origin.reader.location(origin.path);
+        this.state.origins.set(metric, origin);
+      }
       this.createdMetrics.push(metric);
     }
   }

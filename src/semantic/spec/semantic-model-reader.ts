@@ -69,11 +69,13 @@ export function readSemanticModel(r: DefinitionReader, value: unknown, path: str
     location: r.location(path),
   });
   for (const [key, list] of [['entities', model.entities], ['dimensions', model.dimensions], ['measures', model.measures]] as const) {
-    if (list.length < (r.list(o, key, path)?.length ?? 0)) r.state.broken.add(`${key}-of:${model.name}`);
+    const written = o[key];
+    if (Array.isArray(written) && list.length < written.length) r.state.broken.add(`${key}-of:${model.name}`);
   }
   if (name === undefined || nodeRelation === undefined) {
     r.markBroken('semantic_model', o);
-    for (const m of r.list(o, 'measures', path) ?? []) r.markBroken('measure', m);
+    const measures = o['measures'];
+    if (Array.isArray(measures)) for (const m of measures) r.markBroken('measure', m);
     return undefined;
   }
   return r.track(model, path);

@@ -50,23 +50,22 @@ export function parseYamlDocuments(file: string, text: string, reporter: ErrorRe
 }
 
 /**
- * Parses a JSON file. `JSON.parse` gives the value (it is the authority on JSON syntax); the YAML
- * parser, which reads JSON too, supplies the lines when it can.
+ * Parses a JSON file. `JSON.parse` gives the value (it is the authority on JSON syntax).
  */
 export function parseJsonDocument(file: string, text: string, reporter: ErrorReporter): SourceDocument | undefined {
+  const lineCounter = new LineCounter();
+  // The YAML parser reads JSON too (JSON schema: no YAML-only scalars); it supplies the lines.
+  const doc = parseDocument(text, { lineCounter, schema: 'json', uniqueKeys: false });
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
-    const message = (error as Error).message;
-    const position = /position (\d+)/.exec(message);
-    const line = position ? text.slice(0, Number(position[1])).split('\n').length : undefined;
-    reporter.add({ file, path: '', line, message: `JSON syntax error: ${message}`, fix: 'Regenerate the file (dbt parse) or correct the JSON.' });
+    const first = doc.errors[0];
+    const line = first ? lineCounter.linePos(first.pos[0]).line : undefined;
+    reporter.add({ file, path: '', line, message: `JSON syntax error: ${(error as Error).message}`, fix: 'Regenerate the file (dbt parse) or correct the JSON.' });
     return undefined;
   }
   const source: SourceDocument = { file, value, keyLines: new Map(), valueLines: new Map() };
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: false });
   if (doc.errors.length === 0 && doc.contents) collectLines(doc.contents as Node, '', source, lineCounter);
   return source;
 }

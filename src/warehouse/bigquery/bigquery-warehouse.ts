@@ -92,7 +92,7 @@ export class BigQueryWarehouse implements Warehouse {
       if (error instanceof DeadlineExceeded) {
         await this.cancel(job, inserting);
         throw new WarehouseError(
-          `BigQuery query did not finish within ${timeoutMs} ms${job ? ` (job ${job.id})` : ''}; the job was cancelled. ` +
+          `BigQuery query did not finish within ${timeoutMs} ms${job ? ` (job ${job.id})` : ''}; cancelling the job. ` +
             'Narrow the query (shorter date range, fewer dimensions) or raise the timeout.',
           'WAREHOUSE_TIMEOUT',
         );

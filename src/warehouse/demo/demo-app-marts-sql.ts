@@ -99,8 +99,9 @@ function usersStep(plan: DemoSizePlan): DemoStep {
   const countryCount = COUNTRIES.length;
   const countryPick = weightedIndexList(COUNTRIES.map((c) => c.weight));
   const agePick = weightedIndexList(AGE_GROUPS.map(([, w]) => w));
+  // Version k starts at change k - 1; the n changes fall in successive n-ths of the remaining time, so they stay ordered.
   const changeTime = (k: number) =>
-    `CASE WHEN n_changes >= ${k} THEN t1 + to_seconds(floor(span_s * (${k - 1} + 0.05 + 0.9 * rnd(idx, ${k}, 'u.t')) / n_changes)::BIGINT) END`;
+    `CASE WHEN n_changes >= ${k - 1} THEN t1 + to_seconds(floor(span_s * (${k - 2} + 0.05 + 0.9 * rnd(idx, ${k}, 'u.t')) / n_changes)::BIGINT) END`;
   const isCountryChange = (k: number) => `rnd(idx, ${k}, 'u.kind') < 0.25`;
   return {
     name: 'dim_users',
@@ -122,7 +123,7 @@ function usersStep(plan: DemoSizePlan): DemoStep {
                 ${strList(USERNAME_NOUNS)}[1 + floor(rnd(idx, 0, 'u.n2') * ${USERNAME_NOUNS.length})::INTEGER] || '_' || idx AS username,
               ${strList(AGE_GROUPS.map(([g]) => g))}[${pick(agePick, `rnd(idx, 0, 'u.age')`)}] AS age_group,
               CASE WHEN weight >= 8 THEN 4 WHEN weight >= 2.5 THEN 3 ELSE 2 END AS base_segment,
-              ${pick(countryPick, `rnd(idx, 0, 'u.c')`)} AS country1,
+              ${pick(countryPick, `rnd(idx, 0, 'u.c')`)} AS c1,
               rnd(idx, 0, 'u.cr') < least(0.6, 0.04 * weight) AS is_creator,
               greatest(signup_date, ${W0}) AS first_day,
               least(${W1}, CASE WHEN rnd(idx, 0, 'u.churn') < 0.6 / sqrt(weight)
@@ -141,7 +142,7 @@ function usersStep(plan: DemoSizePlan): DemoStep {
        ), walk AS (
          SELECT *, ${changeTime(2)} AS t2, ${changeTime(3)} AS t3, ${changeTime(4)} AS t4,
                 CASE WHEN ${isCountryChange(2)} THEN s1 ELSE next_segment(s1, base_segment, rnd(idx, 2, 'u.s')) END AS s2,
-                CASE WHEN ${isCountryChange(2)} THEN other_index(country1, ${countryCount}, rnd(idx, 2, 'u.c')) ELSE country1 END AS c2
+                CASE WHEN ${isCountryChange(2)} THEN other_index(c1, ${countryCount}, rnd(idx, 2, 'u.c')) ELSE c1 END AS c2
          FROM t
        ), walk3 AS (
          SELECT *, CASE WHEN ${isCountryChange(3)} THEN s2 ELSE next_segment(s2, base_segment, rnd(idx, 3, 'u.s')) END AS s3,
@@ -300,7 +301,7 @@ function engagementSteps(plan: DemoSizePlan): DemoStep[] {
          FROM targeted t
          ASOF JOIN marts.dim_users d ON t.user_id = d.user_id AND t.event_timestamp >= d.valid_from
          LEFT JOIN demo_posts p ON p.ordinal = t.target
-         ORDER BY t.event_date, t.event_id`,
+         ORDER BY t.event_date, t.idx, t.j, t.e`,
       ],
     },
     {

@@ -1,0 +1,71 @@
+import { Args, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { MetricQueryArgs } from './dto/metric-query.args';
+import { toQueryInput, MetricQueryService } from './metric-query.service';
+import { SqlDialectName, QueryStatus } from './models/graphql-enums';
+import { CompileSqlResult, CreateQueryResult, QueryResult } from './models/query-result.model';
+import { QueryJobsService } from './query-jobs.service';
+import { SemanticError } from '../../semantic';
+
+/** Metric queries: run now (query with metrics), compile only (compileSql), or start and poll (createQuery + query(queryId)). */
+@Resolver(() => QueryResult)
+export class QueryResolver {
+  constructor(
+    private readonly queries: MetricQueryService,
+    private readonly jobs: QueryJobsService,
+  ) {}
+
+  @Query(() => QueryResult, {
+    description:
+      'With queryId: the state of a query started by createQuery. Otherwise: runs the metric query now and returns its rows.',
+  })
+  async query(
+    @Args() args: MetricQueryArgs,
+    @Args('queryId', { type: () => String, nullable: true }) queryId?: string,
+  ): Promise<QueryResult> {
+    if (queryId) {
+      if (args.metrics?.length || args.groupBy?.length || args.savedQuery) {
+        throw new SemanticError('INVALID_QUERY', 'Pass either queryId (to poll a created query) or a query, not both.');
+      }
+      return this.jobs.get(queryId);
+    }
+    const { compiled, result } = await this.queries.run(toQueryInput(args));
+    const kinds = new Map(compiled.columns.map((c) => [c.name, c.kind]));
+    return {
+      queryId: '',
+      status: QueryStatus.SUCCESSFUL,
+      sql: compiled.sql,
+      parameters: compiled.parameters,
+      columns: result.columns.map((c) => ({ ...c, kind: kinds.get(c.name) ?? 'metric' })),
+      rows: result.rows,
+      totalPages: 1,
+      bytesProcessed: result.bytesProcessed,
+    };
+  }
+
+  @Query(() => CompileSqlResult, { description: 'The SQL a metric query compiles to, for the warehouse or a given dialect.' })
+  compileSql(
+    @Args() args: MetricQueryArgs,
+    @Args('dialect', { type: () => SqlDialectName, nullable: true }) dialect?: SqlDialectName,
+  ): CompileSqlResult {
+    const compiled = this.queries.compile(toQueryInput(args), dialect);
+    return { sql: compiled.sql, parameters: compiled.parameters, dialect: compiled.dialect };
+  }
+
+  @Mutation(() => CreateQueryResult, { description: 'Starts a metric query; poll query(queryId) for its status and rows.' })
+  createQuery(@Args() args: MetricQueryArgs): CreateQueryResult {
+    return { queryId: this.jobs.create(toQueryInput(args)) };
+  }
+
+  /** dbt's jsonResult: base64 of the rows as pandas 'table'-orient JSON; built only when asked for. */
+  @ResolveField('jsonResult', () => String, { nullable: true })
+  jsonResult(@Parent() result: QueryResult): string | null {
+    if (!result.columns || !result.rows) return null;
+    const columns = result.columns;
+    const json = {
+      schema: { fields: columns.map((c) => ({ name: c.name, type: c.type.toLowerCase() })) },
+      data: result.rows.map((row) => Object.fromEntries(columns.map((c, i) => [c.name, row[i]]))),
+    };
+    return Buffer.from(JSON.stringify(json)).toString('base64');
+  }
+}
+
