@@ -34,7 +34,7 @@ export class ProgressBar {
       return;
     }
     this.started = true;
-    const line = renderProgressLine(progress, this.stream.columns ?? 80);
+    const line = renderProgressLine(progress, this.stream.columns || 80);
     if (line === this.lastLine) return;
     this.lastLine = line;
     this.stream.write(`\r\x1b[2K${line}`);

@@ -172,7 +172,6 @@ Examples:
 
 /** The SQL, then one comment line per parameter so the text stays valid SQL to paste. */
 function sqlWithParameters(compiled: CompiledQuery): string {
-  const marker = compiled.dialect === 'bigquery' ? '@' : '$';
-  const params = Object.entries(compiled.parameters).map(([name, value]) => `-- ${marker}${name} = ${JSON.stringify(value)}\n`);
+  const params = Object.entries(compiled.parameters).map(([name, value]) => `--   ${name} = ${JSON.stringify(value)}\n`);
   return `${compiled.sql.trimEnd()};\n${params.length > 0 ? `-- parameters:\n${params.join('')}` : ''}`;
 }

@@ -75,8 +75,8 @@ class FilterParser {
     const start = this.s.peek();
     if (++this.depth > MAX_NESTING) throw this.tooDeep(start);
     const args = [this.parseAnd()];
+    if (this.s.isWord('OR')) this.requireCondition(args[0]!, start, 'the operand of OR');
     while (this.s.isWord('OR')) {
-      this.requireCondition(args[0]!, start, 'the operand of OR', args.length === 1);
       this.s.next();
       const operand = this.s.peek();
       args.push(this.requireCondition(this.parseAnd(), operand, 'the operand of OR'));
@@ -88,8 +88,8 @@ class FilterParser {
   private parseAnd(): Expr {
     const start = this.s.peek();
     const args = [this.parseNot()];
+    if (this.s.isWord('AND')) this.requireCondition(args[0]!, start, 'the operand of AND');
     while (this.s.isWord('AND')) {
-      this.requireCondition(args[0]!, start, 'the operand of AND', args.length === 1);
       this.s.next();
       const operand = this.s.peek();
       args.push(this.requireCondition(this.parseNot(), operand, 'the operand of AND'));
@@ -380,8 +380,7 @@ class FilterParser {
   }
 
   /** Refuses operands that can never be true or false (strings, numbers, arithmetic) where a condition is needed. */
-  private requireCondition(expr: Expr, at: Token, role: string, check = true): Expr {
-    if (!check) return expr;
+  private requireCondition(expr: Expr, at: Token, role: string): Expr {
     const literalType = expr.kind === 'literal' && expr.value !== null && typeof expr.value !== 'boolean' ? typeof expr.value : undefined;
     if (literalType || expr.kind === 'arithmetic' || expr.kind === 'negate') {
       const what = literalType ? `a ${literalType} literal` : 'an arithmetic expression';

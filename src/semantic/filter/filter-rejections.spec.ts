@@ -40,6 +40,7 @@ const KINDS = new Set(['literal', 'ref', 'identifier', 'compare', 'arithmetic', 
 describe('rejections with specific messages', () => {
   it('empty and whitespace-only filters', () => {
     rejects('', 'the filter is empty');
+    rejects('\n', 'the filter is empty');
     rejects('  \n\t ', 'the filter is empty', "{{ Dimension('customer__country') }} = 'FR'");
   });
 

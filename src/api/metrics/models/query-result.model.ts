@@ -31,7 +31,7 @@ export class QueryResult {
   @Field(() => [ResultColumn], { nullable: true })
   columns?: ResultColumn[];
 
-  @Field(() => [[JSONScalar]], { nullable: true, description: 'Rows as arrays in column order; dates and times as ISO strings.' })
+  @Field(() => [[JSONScalar]], { nullable: 'itemsAndList', description: 'Rows as arrays in column order; dates and times as ISO strings.' })
   rows?: unknown[][];
 
   @Field(() => String, {

@@ -1,0 +1,127 @@
+/**
+ * `npm run bench:semantic` — not part of the tests.
+ *
+ * 1. Compile time: p50/p99 of SemanticEngine.compile over the query set (≥ 50 distinct queries).
+ * 2. End to end: for each query, the GraphQL `query` over HTTP against running the same compiled SQL
+ *    directly on the same DuckDB warehouse (the floor, measured in the same run, interleaved),
+ *    at the default scale and 10×. Reports medians and ratios, as these machines are noisy.
+ *
+ * Options (env): BENCH_SCALES=1,10  BENCH_ROUNDS=7  BENCH_QUERIES=60
+ */
+import 'reflect-metadata';
+import { performance } from 'node:perf_hooks';
+import { join } from 'node:path';
+import { loadConfig, projectRoot } from '../src/config/app-config';
+import { createApp } from '../src/main';
+import { SemanticEngine, type MetricQueryInput } from '../src/semantic';
+import { ensureDemoWarehouse } from '../src/warehouse/demo';
+import type { Warehouse } from '../src/warehouse/warehouse';
+import { WAREHOUSE } from '../src/warehouse/warehouse.module';
+import { benchQueries, toGraphQL } from './bench-queries';
+
+const scales = (process.env.BENCH_SCALES ?? '1,10').split(',').map(Number);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 7);
+const queryCount = Number(process.env.BENCH_QUERIES ?? 60);
+
+function quantile(sorted: number[], q: number): number {
+  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1));
+  return sorted[i]!;
+}
+const median = (xs: number[]) => quantile([...xs].sort((a, b) => a - b), 0.5);
+const fmt = (ms: number) => (ms < 1 ? `${(ms * 1000).toFixed(0)} µs` : `${ms.toFixed(2)} ms`);
+
+function benchCompile(engine: SemanticEngine, queries: MetricQueryInput[]): void {
+  const samples: number[] = [];
+  for (const q of queries) for (let i = 0; i < 50; i++) engine.compile(q, 'duckdb'); // warm-up
+  for (let r = 0; r < 20; r++) {
+    for (const q of queries) {
+      for (const dialect of ['duckdb', 'bigquery'] as const) {
+        const t0 = performance.now();
+        engine.compile(q, dialect);
+        samples.push(performance.now() - t0);
+      }
+    }
+  }
+  samples.sort((a, b) => a - b);
+  console.log(`\n## Compile (${queries.length} distinct queries × 2 dialects × 20 rounds = ${samples.length} compiles)`);
+  console.log(`p50 ${fmt(quantile(samples, 0.5))}   p90 ${fmt(quantile(samples, 0.9))}   p99 ${fmt(quantile(samples, 0.99))}   (goal: p50 < 200 µs)`);
+}
+
+async function benchEndToEnd(scale: number, queries: MetricQueryInput[]): Promise<void> {
+  const root = projectRoot();
+  const demoPath = join(root, '.data', `demo-marts-s${scale}-seed42.duckdb`);
+  process.stdout.write(`\n## End to end at scale ${scale}: preparing demo marts… `);
+  const demo = await ensureDemoWarehouse({ path: demoPath, scale, seed: 42 });
+  console.log(demo.created ? `generated in ${demo.seconds.toFixed(1)} s` : 'reused');
+  const config = loadConfig({ STRATUM_DUCKDB_PATH: demo.path, LOG_LEVEL: 'silent', STRATUM_GRAPHIQL: 'false' });
+  const app = await createApp(config, { logger: false });
+  await app.listen(0, '127.0.0.1');
+  const url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}/graphql`;
+  const warehouse = app.get<Warehouse>(WAREHOUSE);
+  const engine = app.get(SemanticEngine);
+
+  const ratios: number[] = [];
+  let totalDirect = 0;
+  let totalE2E = 0;
+  const rows: string[] = [];
+  for (const [i, q] of queries.entries()) {
+    const compiled = engine.compile(q, 'duckdb');
+    const body = JSON.stringify({ query: toGraphQL(q) });
+    const direct: number[] = [];
+    const e2e: number[] = [];
+    const runDirect = async () => {
+      const t0 = performance.now();
+      await warehouse.execute(compiled.sql, compiled.parameters);
+      direct.push(performance.now() - t0);
+    };
+    const runE2E = async () => {
+      const t0 = performance.now();
+      const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+      const json = (await res.json()) as { errors?: { message: string }[] };
+      e2e.push(performance.now() - t0);
+      if (json.errors) throw new Error(`query ${i} failed: ${json.errors[0]!.message}`);
+    };
+    await runDirect(); // warm-up both paths (DuckDB caches, Mercurius JIT)
+    await runE2E();
+    await runE2E();
+    direct.length = 0;
+    e2e.length = 0;
+    for (let r = 0; r < rounds; r++) {
+      // Interleave so drift on a noisy machine hits both sides alike.
+      if (r % 2 === 0) {
+        await runDirect();
+        await runE2E();
+      } else {
+        await runE2E();
+        await runDirect();
+      }
+    }
+    const d = median(direct);
+    const e = median(e2e);
+    totalDirect += d;
+    totalE2E += e;
+    ratios.push(e / d);
+    rows.push(`${String(i).padStart(3)}  ${fmt(d).padStart(10)}  ${fmt(e).padStart(10)}  ${(e / d).toFixed(2)}×  ${q.metrics!.join(',')} by ${(q.groupBy ?? []).map((g) => (typeof g === 'string' ? g : `${g.name}:${g.grain ?? g.datePart}`)).join(',') || '∅'}`);
+  }
+  console.log(`  #      direct     GraphQL   ratio  query`);
+  for (const r of rows) console.log(`  ${r}`);
+  const sorted = [...ratios].sort((a, b) => a - b);
+  console.log(
+    `scale ${scale}: per-query ratio GraphQL/direct  p50 ${quantile(sorted, 0.5).toFixed(2)}×  p90 ${quantile(sorted, 0.9).toFixed(2)}×  max ${sorted[sorted.length - 1]!.toFixed(2)}×;` +
+      `  all queries: direct ${fmt(totalDirect)}, GraphQL ${fmt(totalE2E)} → ${(totalE2E / totalDirect).toFixed(2)}× (goal ≤ 1.2×)`,
+  );
+  await app.close();
+}
+
+async function main(): Promise<void> {
+  const engine = SemanticEngine.load(join(projectRoot(), 'semantic-layer'));
+  const queries = benchQueries(engine, queryCount);
+  console.log(`# bench:semantic — ${queries.length} queries, ${rounds} rounds, scales ${scales.join(', ')}`);
+  benchCompile(engine, queries);
+  for (const scale of scales) await benchEndToEnd(scale, queries);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

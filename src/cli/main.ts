@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Command } from 'commander';
+import { projectRoot } from '../config/app-config';
+import { listCommand } from './list.command';
+import { compileCommand, queryCommand } from './query.command';
+import { validateCommand } from './validate.command';
+
+/** The `stratum` program: MetricFlow's `mf` commands over Stratum's engine and warehouses. */
+export function buildProgram(): Command {
+  const program = new Command('stratum')
+    .description('Query and inspect the Stratum semantic layer (dbt Semantic Layer / MetricFlow definitions).')
+    .version(packageVersion(), '-V, --version')
+    .showSuggestionAfterError(true)
+    .showHelpAfterError('(run with --help for usage)')
+    .addCommand(validateCommand())
+    .addCommand(listCommand())
+    .addCommand(queryCommand())
+    .addCommand(compileCommand());
+  program.addHelpText(
+    'after',
+    `
+Examples:
+  $ stratum validate
+  $ stratum list metrics
+  $ stratum list dimensions --metrics revenue
+  $ stratum query --metrics revenue --group-by metric_time__month --order-by -metric_time__month --limit 12
+  $ stratum compile --metrics revenue --group-by customer__customer_state --dialect bigquery
+
+Environment: STRATUM_SEMANTIC_LAYER (definitions), STRATUM_WAREHOUSE=duckdb|bigquery,
+STRATUM_DUCKDB_PATH, STRATUM_DBT_SCHEMA. Run 'stratum <command> --help' for a command's options.`,
+  );
+  return program;
+}
+
+function packageVersion(): string {
+  try {
+    return (JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { version?: string }).version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+}
+
+export async function main(argv: string[] = process.argv): Promise<void> {
+  // `stratum query … | head` closes the pipe early: that is the reader's choice, not an error.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+  await buildProgram().parseAsync(argv);
+}
+
+if (require.main === module) void main();

@@ -1,0 +1,35 @@
+-- query: {"metrics":["revenue","sessions"],"groupBy":["metric_time__month"],"orderBy":["metric_time__month"]}
+-- parameters: {"p0":"canceled"}
+WITH "leaf_0" AS (
+  SELECT
+    CAST(DATE_TRUNC('month', "m"."order_date") AS DATE) AS "metric_time__month",
+    SUM("m"."order_value") AS "order_value"
+  FROM (
+    SELECT
+      total_order_value AS "order_value",
+      order_date AS "order_date",
+      order_status AS "order_status"
+    FROM "marts"."fact_orders" AS "fact_orders"
+  ) AS "m"
+  WHERE "m"."order_status" <> $p0
+  GROUP BY CAST(DATE_TRUNC('month', "m"."order_date") AS DATE)
+),
+"leaf_1" AS (
+  SELECT
+    CAST(DATE_TRUNC('month', "m"."session_date") AS DATE) AS "metric_time__month",
+    COUNT("m"."session_count") AS "session_count"
+  FROM (
+    SELECT
+      session_id AS "session_count",
+      session_date AS "session_date"
+    FROM "marts"."fct_user_sessions" AS "fct_user_sessions"
+  ) AS "m"
+  GROUP BY CAST(DATE_TRUNC('month', "m"."session_date") AS DATE)
+)
+SELECT
+  COALESCE("l0"."metric_time__month", "l1"."metric_time__month") AS "metric_time__month",
+  "l0"."order_value" AS "revenue",
+  "l1"."session_count" AS "sessions"
+FROM "leaf_0" AS "l0"
+FULL OUTER JOIN "leaf_1" AS "l1" ON "l0"."metric_time__month" IS NOT DISTINCT FROM "l1"."metric_time__month"
+ORDER BY "metric_time__month"

@@ -1,0 +1,176 @@
+/**
+ * Named metric queries over the demo semantic layer (semantic-layer/). The golden-SQL test compiles every
+ * one for every dialect; the DuckDB execution test runs many of them against hand-written SQL.
+ */
+import type { MetricQueryInput } from '../../../src/semantic';
+
+export interface NamedQuery {
+  /** Kebab-case; also the golden file's name. */
+  name: string;
+  /** What the query is here to cover. */
+  covers: string;
+  input: MetricQueryInput;
+}
+
+const where = (...filters: string[]) => filters;
+
+export const ENGINE_QUERIES: readonly NamedQuery[] = [
+  // ---- one simple metric per aggregation -------------------------------------------------------------
+  { name: 'revenue-total', covers: 'sum, metric filter, no group-by', input: { metrics: ['revenue'] } },
+  { name: 'orders-by-day', covers: 'count, metric_time at day (the data grain: no truncation)', input: { metrics: ['orders'], groupBy: ['metric_time__day'] } },
+  {
+    name: 'ordering-customers-by-week',
+    covers: 'count_distinct, metric filter, metric_time at week (ISO)',
+    input: { metrics: ['ordering_customers'], groupBy: ['metric_time__week'] },
+  },
+  {
+    name: 'avg-session-duration-by-month',
+    covers: 'average, metric_time at month via {name, grain}',
+    input: { metrics: ['avg_session_duration'], groupBy: [{ name: 'metric_time', grain: 'month' }] },
+  },
+  { name: 'late-deliveries-by-quarter', covers: 'sum_boolean, metric_time at quarter', input: { metrics: ['late_deliveries'], groupBy: ['metric_time__quarter'] } },
+  { name: 'dau-by-year', covers: 'count_distinct on events, metric_time at year', input: { metrics: ['dau'], groupBy: ['metric_time__year'] } },
+  { name: 'dau-by-month', covers: 'count_distinct at month', input: { metrics: ['dau'], groupBy: ['metric_time__month'] } },
+
+  // ---- ratio and derived -------------------------------------------------------------------------
+  {
+    name: 'aov-by-customer-state',
+    covers: 'ratio on one model with an input filter on the denominator, one join away',
+    input: { metrics: ['average_order_value'], groupBy: ['customer__customer_state'] },
+  },
+  { name: 'late-delivery-rate-by-month', covers: 'ratio of sum_boolean over sum', input: { metrics: ['late_delivery_rate'], groupBy: ['metric_time__month'] } },
+  { name: 'posts-per-dau-by-day', covers: 'ratio of two measures of one model', input: { metrics: ['posts_per_dau'], groupBy: ['metric_time__day'] } },
+  {
+    name: 'posts-per-session-by-month',
+    covers: 'derived over two models (FULL OUTER JOIN of leaves)',
+    input: { metrics: ['posts_per_session'], groupBy: ['metric_time__month'] },
+  },
+  {
+    name: 'revenue-per-customer-by-segment',
+    covers: 'derived with an aliased input, a categorical dim one join away',
+    input: { metrics: ['revenue_per_customer'], groupBy: ['customer__customer_segment'] },
+  },
+
+  // ---- dimensions ---------------------------------------------------------------------------------
+  { name: 'orders-by-status', covers: 'categorical dim on the same model', input: { metrics: ['orders'], groupBy: ['order__order_status'] } },
+  {
+    name: 'orders-by-late-flag',
+    covers: 'a dim with NULLs (undelivered orders) as a group',
+    input: { metrics: ['orders', 'revenue'], groupBy: ['order__is_late_delivery'] },
+  },
+  {
+    name: 'items-by-customer-state-two-hops',
+    covers: 'two joins away: order_items -> orders -> customers',
+    input: { metrics: ['items_sold'], groupBy: ['order__customer__customer_state'] },
+  },
+  {
+    name: 'dau-by-session-user-country',
+    covers: 'two joins away: engagement -> sessions -> users',
+    input: { metrics: ['dau'], groupBy: ['session__user__country'] },
+  },
+  {
+    name: 'posts-by-content-type-and-platform',
+    covers: 'two different one-hop joins in one leaf',
+    input: { metrics: ['posts'], groupBy: ['content__content_type', 'device__platform'] },
+  },
+  { name: 'revenue-by-customer-entity', covers: 'entity group-by', input: { metrics: ['revenue'], groupBy: ['customer'] } },
+  {
+    name: 'orders-by-date-parts',
+    covers: 'date parts: dow (ISO), doy, month (as datePart), year',
+    input: {
+      metrics: ['orders'],
+      groupBy: ['metric_time__extract_dow', 'metric_time__extract_doy', { name: 'metric_time', datePart: 'month' }, 'metric_time__extract_year'],
+    },
+  },
+  {
+    name: 'sessions-by-start-hour-and-quarter-part',
+    covers: 'a TIMESTAMP time dim truncated to hour, quarter date part of metric_time',
+    input: { metrics: ['sessions'], groupBy: ['session__session_start__hour', 'metric_time__extract_quarter'] },
+  },
+
+  // ---- where filters ------------------------------------------------------------------------------
+  {
+    name: 'orders-where-status-equals',
+    covers: 'categorical equality',
+    input: { metrics: ['orders'], groupBy: ['metric_time__month'], where: where("{{ Dimension('order__order_status') }} = 'delivered'") },
+  },
+  {
+    name: 'revenue-where-state-in-and-time-range',
+    covers: 'IN on a joined dim + BETWEEN on metric_time (pushed down to the partition column)',
+    input: {
+      metrics: ['revenue'],
+      groupBy: ['metric_time__month', 'customer__customer_state'],
+      where: where(
+        "{{ Dimension('customer__customer_state') }} IN ('SP', 'RJ', 'MG')",
+        "{{ TimeDimension('metric_time', 'day') }} BETWEEN '2024-02-01' AND '2024-04-30'",
+      ),
+    },
+  },
+  {
+    name: 'sessions-where-country-like',
+    covers: 'LIKE on a joined dim',
+    input: { metrics: ['sessions'], groupBy: ['user__country'], where: where("{{ Dimension('user__country') }} LIKE 'B%'") },
+  },
+  {
+    name: 'orders-where-delivery-date-null',
+    covers: 'IS NULL on a time dim',
+    input: { metrics: ['orders'], groupBy: ['order__order_status'], where: where("{{ TimeDimension('order__delivery_date', 'day') }} IS NULL") },
+  },
+  {
+    name: 'orders-where-not-or',
+    covers: 'NOT, OR, boolean literal',
+    input: {
+      metrics: ['orders'],
+      groupBy: ['order__order_status'],
+      where: where("NOT {{ Dimension('order__order_status') }} = 'canceled' OR {{ Dimension('order__is_late_delivery') }} = TRUE"),
+    },
+  },
+  {
+    name: 'gmv-where-cast-weight',
+    covers: 'CAST and a number literal on a dim one join away',
+    input: {
+      metrics: ['gross_merchandise_value'],
+      groupBy: ['product__product_category'],
+      where: where("CAST({{ Dimension('product__product_weight_g') }} AS INTEGER) > 1234"),
+    },
+  },
+
+  // ---- ordering, limit, time constraints, several models -----------------------------------------
+  {
+    name: 'top-states-by-revenue',
+    covers: 'orderBy descending + limit',
+    input: { metrics: ['revenue'], groupBy: ['customer__customer_state'], orderBy: ['-revenue'], limit: 13 },
+  },
+  {
+    name: 'orders-by-month-ordered',
+    covers: 'orderBy ascending by a grained group-by named without its grain',
+    input: { metrics: ['orders'], groupBy: ['metric_time__month'], orderBy: ['metric_time'] },
+  },
+  {
+    name: 'revenue-by-month-start-end',
+    covers: 'startTime/endTime widened to whole months (Feb 1 .. Mar 31)',
+    input: { metrics: ['revenue'], groupBy: ['metric_time__month'], startTime: '2024-02-15', endTime: '2024-03-10' },
+  },
+  {
+    name: 'revenue-and-sessions-by-month',
+    covers: 'metrics of two models: FULL OUTER JOIN on metric_time',
+    input: { metrics: ['revenue', 'sessions'], groupBy: ['metric_time__month'], orderBy: ['metric_time__month'] },
+  },
+  {
+    name: 'orders-and-sessions-total',
+    covers: 'metrics of two models with no group-by: CROSS JOIN of one-row leaves',
+    input: { metrics: ['orders', 'sessions'] },
+  },
+  { name: 'saved-daily-engagement', covers: 'saved query (TimeDimension group-by, order_by)', input: { savedQuery: 'daily_engagement' } },
+  {
+    name: 'saved-revenue-by-state-monthly',
+    covers: 'saved query with a Dimension group-by, plus a caller filter and limit',
+    input: { savedQuery: 'revenue_by_state_monthly', where: ["{{ Dimension('customer__customer_segment') }} = 'vip'"], limit: 21 },
+  },
+];
+
+export function engineQuery(name: string): NamedQuery {
+  const found = ENGINE_QUERIES.find((q) => q.name === name);
+  if (!found) throw new Error(`no engine query named ${name}`);
+  return found;
+}
