@@ -60,7 +60,7 @@ describe('GraphQL API over HTTP (demo marts on DuckDB)', () => {
     assert.ok(aov.measures.length >= 2);
     for (const m of aov.measures) assert.equal(m.relation, 'marts.fact_orders');
     const dau = metrics.find((m) => m.name === 'dau');
-    assert.deepEqual(dau.measures.map((x: any) => [x.agg, x.relation]), [['COUNT_DISTINCT', 'marts.fact_user_engagement']]);
+    assert.deepEqual(dau.measures.map((x: any) => [x.agg, x.relation]), [['COUNT_DISTINCT', 'marts.fct_user_engagement']]);
     for (const m of metrics) {
       assert.ok(m.label, `${m.name} has a label`);
       assert.ok(m.owner, `${m.name} has an owner`);

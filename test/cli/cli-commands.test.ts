@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { FIXTURE_LAYER, runCli, tempDir } from './cli-harness';
@@ -67,6 +67,16 @@ describe('stratum validate', () => {
     assert.match(run.stderr, /metrics\.yml:5 at metrics\[0\]\.type_params\.measure: .*order_totl.* Fix: /);
   });
 
+  it('compiles each saved query and reports one that cannot be planned', () => {
+    const dir = tempDir('saved');
+    cpSync(FIXTURE_LAYER, dir, { recursive: true });
+    const file = join(dir, 'saved_queries.yml');
+    writeFileSync(file, readFileSync(file, 'utf8').replace("Dimension('customer__customer_state')", "Dimension('customer__customer_stat')"));
+    const run = runCli(['validate', '--semantic-layer', dir]);
+    assert.equal(run.status, 1);
+    assert.match(run.stderr, /saved_queries\.yml:\d+ at saved_queries\.revenue_by_state: \[INVALID_GROUP_BY\] .*customer__customer_stat.*Did you mean 'customer__customer_state'/);
+  });
+
   it('reports a semantic layer path that does not exist', () => {
     const run = runCli(['validate', '--semantic-layer', join(tempDir('missing'), 'nowhere')]);
     assert.equal(run.status, 1);
@@ -123,7 +133,7 @@ describe('stratum compile', () => {
 
   it('prints BigQuery SQL with named parameters and no caller value inside', () => {
     const run = runCli([
-      'compile', ...LAYER, '--dialect', 'bigquery', '--metrics', 'revenue', '--group-by', 'metric_time__month,customer__customer_state',
+      'compile', ...LAYER, '--dialect', 'bigquery', '--metrics', 'revenue', '--group-by', 'metric_time__day,customer__customer_state',
       '--where', filter, '--start-time', '2024-02-03', '--limit', '7',
     ]);
     assert.equal(run.status, 0, run.stderr);

@@ -54,11 +54,12 @@ export function tempDir(prefix: string): string {
 }
 
 /**
- * A DuckDB file with the fixture's tables. Values are spread deterministically over 2024-01…04;
- * one state holds a quote and a comma (CSV quoting), one customer has no state row (a NULL group).
+ * A DuckDB file with the fixture's tables: 61 orders spread deterministically over 2024-01…05. One state
+ * holds a quote and a comma (CSV quoting), one customer has no state row (a NULL group), and May has
+ * only a canceled order (a NULL revenue).
  */
 export async function createFixtureWarehouse(dir: string): Promise<string> {
-  const path = join(dir, 'marts.duckdb');
+  const path = join(dir, 'warehouse.duckdb');
   await withDuckDb(path, false, async (run) => {
     await run(`
       CREATE SCHEMA marts;
@@ -70,7 +71,8 @@ export async function createFixtureWarehouse(dir: string): Promise<string> {
                DATE '2024-01-01' + CAST((i * 7) % 120 AS INTEGER) AS order_date,
                CASE i % 5 WHEN 0 THEN 'canceled' WHEN 1 THEN 'shipped' ELSE 'delivered' END AS order_status,
                CAST(((i * 37) % 1000) / 10.0 + 5 AS DECIMAL(12, 2)) AS total_order_value
-        FROM range(1, 61) r(i);
+        FROM range(1, 61) r(i)
+        UNION ALL SELECT 'o61', 'c2', DATE '2024-05-20', 'canceled', 12.34;
       CREATE TABLE marts.fact_order_items AS
         SELECT i AS order_item_key, 'o' || (i % 60 + 1) AS order_id, DATE '2024-01-01' + CAST(((i % 60 + 1) * 7) % 120 AS INTEGER) AS order_date
         FROM range(1, 91) r(i);

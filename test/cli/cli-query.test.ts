@@ -113,7 +113,7 @@ describe('stratum query on an existing DuckDB file', () => {
     const run = runCli(['query', '--semantic-layer', FIXTURE_LAYER, '--duckdb', db, '--metrics', 'revenue', '--where', '1=1; DROP TABLE marts.fact_orders']);
     assert.equal(run.status, 1);
     assert.match(run.stderr, /^error \[INVALID_FILTER\]: /m);
-    assert.deepEqual(await queryDuckDb(db, 'SELECT CAST(count(*) AS INTEGER) FROM marts.fact_orders'), [[60]]);
+    assert.deepEqual(await queryDuckDb(db, 'SELECT CAST(count(*) AS INTEGER) FROM marts.fact_orders'), [[61]]);
   });
 
   it('keeps SQL inside a quoted value as a plain value', async () => {
@@ -123,7 +123,7 @@ describe('stratum query on an existing DuckDB file', () => {
     ]);
     assert.equal(run.status, 0, run.stderr);
     assert.deepEqual((JSON.parse(run.stdout) as { rows: Row[] }).rows, [[0]]);
-    assert.deepEqual(await queryDuckDb(db, 'SELECT CAST(count(*) AS INTEGER) FROM marts.fact_orders'), [[60]]);
+    assert.deepEqual(await queryDuckDb(db, 'SELECT CAST(count(*) AS INTEGER) FROM marts.fact_orders'), [[61]]);
   });
 
   it('never writes to the database file', () => {
