@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { loadConfig, type AppConfig } from '../config/app-config';
 import type { Warehouse } from '../warehouse/warehouse';
 import { CliError } from './cli-error';
@@ -28,7 +28,7 @@ export function warehouseTarget(options: { duckdb?: string; semanticLayer?: stri
       dialect: 'duckdb',
       open: async () => {
         const { DuckDbWarehouse } = await import('../warehouse/duckdb/duckdb-warehouse');
-        return DuckDbWarehouse.open(file, { readOnly: true });
+        return withNameClashHint(await DuckDbWarehouse.open(file, { readOnly: true }), file);
       },
     };
   }
@@ -68,4 +68,28 @@ function requireDatabaseFile(file: string): void {
 function loadCliConfig(semanticLayer: string | undefined): AppConfig {
   const env = semanticLayer === undefined ? process.env : { ...process.env, STRATUM_SEMANTIC_LAYER: resolve(semanticLayer) };
   return loadConfig(env);
+}
+
+/**
+ * DuckDB names a database after its file, so `marts.duckdb` holding schema `marts` makes `"marts"."x"`
+ * ambiguous. DuckDB's own message does not say that renaming the file is the way out.
+ */
+function withNameClashHint(warehouse: Warehouse, file: string): Warehouse {
+  return {
+    dialect: warehouse.dialect,
+    dryRun: (sql, parameters) => warehouse.dryRun(sql, parameters),
+    close: () => warehouse.close(),
+    execute: async (sql, parameters, options) => {
+      try {
+        return await warehouse.execute(sql, parameters, options);
+      } catch (error) {
+        if (error instanceof Error && /Ambiguous reference to catalog or schema/.test(error.message)) {
+          error.message +=
+            `\nHint: DuckDB names a database after its file (${basename(file)}), which here clashes with the schema of ` +
+            'the same name. Rename the file, e.g. to warehouse.duckdb.';
+        }
+        throw error;
+      }
+    },
+  };
 }

@@ -21,7 +21,7 @@ export function listCommand(): Command {
     `
 Examples:
   $ stratum list metrics
-  $ stratum list dimensions --metrics revenue,order_count
+  $ stratum list dimensions --metrics revenue,orders
   $ stratum list entities --metrics revenue --output json
   $ stratum list saved-queries --output csv`,
   );
@@ -40,8 +40,11 @@ function subcommand(name: string, description: string, lister: Lister, takesMetr
   const command = new Command(name).description(description).addOption(semanticLayerOption()).addOption(outputOption());
   if (takesMetrics) {
     command.option('--metrics <names>', 'comma-separated metric names; only what every one of them can use (default: every metric)', commaList);
-    command.addHelpText('after', `\nExample:\n  $ stratum list ${name} --metrics revenue,order_count`);
   }
+  command.addHelpText(
+    'after',
+    `\nExamples:\n  $ stratum list ${name}${takesMetrics ? ' --metrics revenue,orders' : ''}\n  $ stratum list ${name} --output csv > ${name}.csv`,
+  );
   return command.action(
     action(async (options: ListOptions) => {
       const engine = loadEngine(options.semanticLayer);

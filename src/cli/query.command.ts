@@ -37,11 +37,11 @@ interface CompileOptions extends QueryFlags {
 
 const QUERY_EXAMPLES = `
 Examples:
-  $ stratum query --metrics revenue,order_count --group-by metric_time__month
+  $ stratum query --metrics revenue,orders --group-by metric_time__month
   $ stratum query --metrics revenue --group-by metric_time__day,customer__customer_state \\
       --where "{{ Dimension('customer__customer_state') }} = 'SP'" --order-by -metric_time__day --limit 10
   $ stratum query --metrics revenue --start-time 2024-01-01 --end-time 2024-03-31 --output csv
-  $ stratum query --saved-query revenue_by_state --duckdb ./marts.duckdb --output json
+  $ stratum query --saved-query revenue_by_state_monthly --duckdb ./warehouse.duckdb --output json
   $ stratum query --batch queries.jsonl          # or --batch - to read standard input`;
 
 function addQueryFlags(command: Command): Command {
@@ -160,7 +160,7 @@ Values never appear in the SQL: they are named parameters (@p0 in BigQuery, $p0 
 
 Examples:
   $ stratum compile --metrics revenue --group-by metric_time__month --dialect bigquery
-  $ stratum compile --saved-query revenue_by_state --where "{{ Dimension('customer__customer_state') }} = 'SP'" --output json`,
+  $ stratum compile --saved-query revenue_by_state_monthly --where "{{ Dimension('customer__customer_state') }} = 'SP'" --output json`,
     )
     .action(
       action(async (options: CompileOptions) => {

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -49,8 +49,14 @@ function cleanEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('STRATUM_')));
 }
 
+const tempDirs: string[] = [];
+// Each test file runs in its own process: its folders go when it ends, whatever the outcome.
+process.on('exit', () => tempDirs.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
 export function tempDir(prefix: string): string {
-  return mkdtempSync(join(tmpdir(), `stratum-cli-${prefix}-`));
+  const dir = mkdtempSync(join(tmpdir(), `stratum-cli-${prefix}-`));
+  tempDirs.push(dir);
+  return dir;
 }
 
 /**

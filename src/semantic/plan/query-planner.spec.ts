@@ -45,7 +45,7 @@ const engine = new SemanticEngine(MANIFEST);
 function rejects(input: MetricQueryInput, code: SemanticErrorCode, message: RegExp): SemanticError {
   let caught: SemanticError | undefined;
   assert.throws(
-    () => engine.plan(input),
+    () => engine.compile(input, 'duckdb'),
     (e: unknown) => {
       assert.ok(e instanceof SemanticError, String(e));
       assert.equal(e.code, code, e.message);
