@@ -92,8 +92,8 @@ and each answer is {"columns":[{"name","type"}],"rows":[[…]]} or {"error":{"co
 }
 
 async function runQuery(options: QueryOptions): Promise<void> {
-  if (options.batch !== undefined && hasQueryFlags(options)) {
-    throw new CliError('INVALID_QUERY', '--batch reads every query from its input; leave out --metrics, --group-by and the other query flags.');
+  if (options.batch !== undefined && (hasQueryFlags(options) || options.explain)) {
+    throw new CliError('INVALID_QUERY', '--batch reads every query from its input; leave out --metrics, --group-by, --explain and the other query flags.');
   }
   const target = warehouseTarget(options);
   const batchInput = options.batch === undefined ? undefined : openBatchInput(options.batch);

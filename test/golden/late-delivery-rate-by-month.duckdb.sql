@@ -3,21 +3,11 @@
 WITH "leaf_0" AS (
   SELECT
     CAST(DATE_TRUNC('month', "m"."order_date") AS DATE) AS "metric_time__month",
-    SUM(CAST("m"."late_deliveries" AS BIGINT)) AS "late_deliveries"
-  FROM (
-    SELECT
-      is_late_delivery AS "late_deliveries",
-      order_date AS "order_date"
-    FROM "marts"."fact_orders" AS "fact_orders"
-  ) AS "m"
-  GROUP BY CAST(DATE_TRUNC('month', "m"."order_date") AS DATE)
-),
-"leaf_1" AS (
-  SELECT
-    CAST(DATE_TRUNC('month', "m"."order_date") AS DATE) AS "metric_time__month",
+    SUM(CAST("m"."late_deliveries" AS BIGINT)) AS "late_deliveries",
     SUM("m"."delivered_order_count") AS "delivered_order_count"
   FROM (
     SELECT
+      is_late_delivery AS "late_deliveries",
       case when order_status = 'delivered' then 1 else 0 end AS "delivered_order_count",
       order_date AS "order_date"
     FROM "marts"."fact_orders" AS "fact_orders"
@@ -25,7 +15,6 @@ WITH "leaf_0" AS (
   GROUP BY CAST(DATE_TRUNC('month', "m"."order_date") AS DATE)
 )
 SELECT
-  COALESCE("l0"."metric_time__month", "l1"."metric_time__month") AS "metric_time__month",
-  CAST("l0"."late_deliveries" AS DOUBLE) / CAST(NULLIF("l1"."delivered_order_count", 0) AS DOUBLE) AS "late_delivery_rate"
+  "l0"."metric_time__month" AS "metric_time__month",
+  CAST("l0"."late_deliveries" AS DOUBLE) / CAST(NULLIF("l0"."delivered_order_count", 0) AS DOUBLE) AS "late_delivery_rate"
 FROM "leaf_0" AS "l0"
-FULL OUTER JOIN "leaf_1" AS "l1" ON "l0"."metric_time__month" IS NOT DISTINCT FROM "l1"."metric_time__month"

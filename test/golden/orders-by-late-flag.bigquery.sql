@@ -28,7 +28,8 @@ WITH `leaf_0` AS (
 )
 SELECT
   COALESCE(`l0`.`order__is_late_delivery`, `l1`.`order__is_late_delivery`) AS `order__is_late_delivery`,
-  `l0`.`order_count` AS `orders`,
-  `l1`.`order_value` AS `revenue`
+  MAX(`l0`.`order_count`) AS `orders`,
+  MAX(`l1`.`order_value`) AS `revenue`
 FROM `leaf_0` AS `l0`
-FULL OUTER JOIN `leaf_1` AS `l1` ON `l0`.`order__is_late_delivery` IS NOT DISTINCT FROM `l1`.`order__is_late_delivery`
+FULL OUTER JOIN `leaf_1` AS `l1` ON `l0`.`order__is_late_delivery` = `l1`.`order__is_late_delivery`
+GROUP BY COALESCE(`l0`.`order__is_late_delivery`, `l1`.`order__is_late_delivery`)

@@ -3,21 +3,11 @@
 WITH `leaf_0` AS (
   SELECT
     `m`.`event_date` AS `metric_time__day`,
-    SUM(`m`.`posts_created`) AS `posts_created`
-  FROM (
-    SELECT
-      case when event_type = 'post_created' then 1 else 0 end AS `posts_created`,
-      event_date AS `event_date`
-    FROM `marts`.`fct_user_engagement` AS `fct_user_engagement`
-  ) AS `m`
-  GROUP BY `m`.`event_date`
-),
-`leaf_1` AS (
-  SELECT
-    `m`.`event_date` AS `metric_time__day`,
+    SUM(`m`.`posts_created`) AS `posts_created`,
     COUNT(DISTINCT `m`.`engaged_users`) AS `engaged_users`
   FROM (
     SELECT
+      case when event_type = 'post_created' then 1 else 0 end AS `posts_created`,
       user_id AS `engaged_users`,
       event_date AS `event_date`
     FROM `marts`.`fct_user_engagement` AS `fct_user_engagement`
@@ -25,7 +15,6 @@ WITH `leaf_0` AS (
   GROUP BY `m`.`event_date`
 )
 SELECT
-  COALESCE(`l0`.`metric_time__day`, `l1`.`metric_time__day`) AS `metric_time__day`,
-  CAST(`l0`.`posts_created` AS FLOAT64) / CAST(NULLIF(`l1`.`engaged_users`, 0) AS FLOAT64) AS `posts_per_dau`
+  `l0`.`metric_time__day` AS `metric_time__day`,
+  CAST(`l0`.`posts_created` AS FLOAT64) / CAST(NULLIF(`l0`.`engaged_users`, 0) AS FLOAT64) AS `posts_per_dau`
 FROM `leaf_0` AS `l0`
-FULL OUTER JOIN `leaf_1` AS `l1` ON `l0`.`metric_time__day` IS NOT DISTINCT FROM `l1`.`metric_time__day`

@@ -26,6 +26,7 @@ WITH `leaf_0` AS (
 )
 SELECT
   COALESCE(`l0`.`metric_time__month`, `l1`.`metric_time__month`) AS `metric_time__month`,
-  CAST(`l0`.`posts_created` AS FLOAT64) / CAST(NULLIF(NULLIF(`l1`.`session_count`, @p0), 0) AS FLOAT64) AS `posts_per_session`
+  CAST(MAX(`l0`.`posts_created`) AS FLOAT64) / CAST(NULLIF(NULLIF(MAX(`l1`.`session_count`), @p0), 0) AS FLOAT64) AS `posts_per_session`
 FROM `leaf_0` AS `l0`
-FULL OUTER JOIN `leaf_1` AS `l1` ON `l0`.`metric_time__month` IS NOT DISTINCT FROM `l1`.`metric_time__month`
+FULL OUTER JOIN `leaf_1` AS `l1` ON `l0`.`metric_time__month` = `l1`.`metric_time__month`
+GROUP BY COALESCE(`l0`.`metric_time__month`, `l1`.`metric_time__month`)

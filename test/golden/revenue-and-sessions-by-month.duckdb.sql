@@ -27,9 +27,16 @@ WITH "leaf_0" AS (
   GROUP BY CAST(DATE_TRUNC('month', "m"."session_date") AS DATE)
 )
 SELECT
-  COALESCE("l0"."metric_time__month", "l1"."metric_time__month") AS "metric_time__month",
-  "l0"."order_value" AS "revenue",
-  "l1"."session_count" AS "sessions"
-FROM "leaf_0" AS "l0"
-FULL OUTER JOIN "leaf_1" AS "l1" ON "l0"."metric_time__month" IS NOT DISTINCT FROM "l1"."metric_time__month"
-ORDER BY "metric_time__month"
+  "q"."metric_time__month" AS "metric_time__month",
+  "q"."revenue" AS "revenue",
+  "q"."sessions" AS "sessions"
+FROM (
+  SELECT
+    COALESCE("l0"."metric_time__month", "l1"."metric_time__month") AS "metric_time__month",
+    MAX("l0"."order_value") AS "revenue",
+    MAX("l1"."session_count") AS "sessions"
+  FROM "leaf_0" AS "l0"
+  FULL OUTER JOIN "leaf_1" AS "l1" ON "l0"."metric_time__month" = "l1"."metric_time__month"
+  GROUP BY COALESCE("l0"."metric_time__month", "l1"."metric_time__month")
+) AS "q"
+ORDER BY "q"."metric_time__month"

@@ -25,9 +25,16 @@ WITH `leaf_0` AS (
   GROUP BY `m`.`session_date`
 )
 SELECT
-  COALESCE(`l0`.`metric_time__day`, `l1`.`metric_time__day`) AS `metric_time__day`,
-  `l0`.`engaged_users` AS `dau`,
-  `l1`.`session_count` AS `sessions`
-FROM `leaf_0` AS `l0`
-FULL OUTER JOIN `leaf_1` AS `l1` ON `l0`.`metric_time__day` IS NOT DISTINCT FROM `l1`.`metric_time__day`
-ORDER BY `metric_time__day`
+  `q`.`metric_time__day` AS `metric_time__day`,
+  `q`.`dau` AS `dau`,
+  `q`.`sessions` AS `sessions`
+FROM (
+  SELECT
+    COALESCE(`l0`.`metric_time__day`, `l1`.`metric_time__day`) AS `metric_time__day`,
+    MAX(`l0`.`engaged_users`) AS `dau`,
+    MAX(`l1`.`session_count`) AS `sessions`
+  FROM `leaf_0` AS `l0`
+  FULL OUTER JOIN `leaf_1` AS `l1` ON `l0`.`metric_time__day` = `l1`.`metric_time__day`
+  GROUP BY COALESCE(`l0`.`metric_time__day`, `l1`.`metric_time__day`)
+) AS `q`
+ORDER BY `q`.`metric_time__day`

@@ -46,11 +46,19 @@ WITH "leaf_0" AS (
   GROUP BY CAST(DATE_TRUNC('month', "m"."order_date") AS DATE), "j1"."customer_state"
 )
 SELECT
-  COALESCE("l0"."metric_time__month", "l1"."metric_time__month") AS "metric_time__month",
-  COALESCE("l0"."customer__customer_state", "l1"."customer__customer_state") AS "customer__customer_state",
-  "l0"."order_value" AS "revenue",
-  "l1"."order_count" AS "orders"
-FROM "leaf_0" AS "l0"
-FULL OUTER JOIN "leaf_1" AS "l1" ON "l0"."metric_time__month" IS NOT DISTINCT FROM "l1"."metric_time__month" AND "l0"."customer__customer_state" IS NOT DISTINCT FROM "l1"."customer__customer_state"
-ORDER BY "metric_time__month", "customer__customer_state"
+  "q"."metric_time__month" AS "metric_time__month",
+  "q"."customer__customer_state" AS "customer__customer_state",
+  "q"."revenue" AS "revenue",
+  "q"."orders" AS "orders"
+FROM (
+  SELECT
+    COALESCE("l0"."metric_time__month", "l1"."metric_time__month") AS "metric_time__month",
+    COALESCE("l0"."customer__customer_state", "l1"."customer__customer_state") AS "customer__customer_state",
+    MAX("l0"."order_value") AS "revenue",
+    MAX("l1"."order_count") AS "orders"
+  FROM "leaf_0" AS "l0"
+  FULL OUTER JOIN "leaf_1" AS "l1" ON "l0"."metric_time__month" = "l1"."metric_time__month" AND "l0"."customer__customer_state" = "l1"."customer__customer_state"
+  GROUP BY COALESCE("l0"."metric_time__month", "l1"."metric_time__month"), COALESCE("l0"."customer__customer_state", "l1"."customer__customer_state")
+) AS "q"
+ORDER BY "q"."metric_time__month", "q"."customer__customer_state"
 LIMIT $p3

@@ -12,28 +12,30 @@ export interface TimeRange {
 }
 
 /**
- * One measure aggregated at the query's grain, with the filters that apply to it
- * (the query's where, and the metric filters and input filters on the way to it).
- * MetricFlow's "aggregated measure" node: every metric is computed from these.
+ * Measures of one semantic model aggregated at the query's grain, with the filters that apply to
+ * them (the query's where, and the metric filters and input filters on the way to them).
+ * MetricFlow's "aggregated measures" node: every metric is computed from these. Measures that
+ * share a model, an agg time dimension and filters share a leaf, so the table is scanned once.
  */
 export interface LeafPlan {
   id: string;
-  measure: Measure;
+  measures: Measure[];
   model: ModelNode;
   /** The metric that first needed this leaf (errors name it). */
   metricName: string;
   /** Parsed filters, ANDed. */
   filters: Expr[];
-  /** Group-bys resolved for this measure, in the query's order. */
+  /** Group-bys resolved for these measures, in the query's order. */
   groupBy: ResolvedLinkable[];
-  /** Filter references resolved for this measure, keyed by `refKey()`. */
+  /** Filter references resolved for these measures, keyed by `refKey()`. */
   filterRefs: Map<string, ResolvedLinkable>;
   /** startTime/endTime on metric_time. */
   timeRange?: TimeRange;
 }
 
 export type MetricExpr =
-  | { k: 'leaf'; leaf: LeafPlan }
+  /** A measure of a leaf; `fillNullsWith` replaces NULL (no rows) with a value, as dbt's `fill_nulls_with`. */
+  | { k: 'measure'; leaf: LeafPlan; measure: Measure; fillNullsWith?: number }
   | { k: 'ratio'; num: MetricExpr; den: MetricExpr }
   /** A derived metric's `expr`, whose identifiers name the inputs (by alias or metric name). */
   | { k: 'derived'; expr: Expr; inputs: Map<string, MetricExpr> };

@@ -96,7 +96,7 @@ describe('QueryPlanner validation', () => {
       { outputName: 'customer__country', kind: 'categorical' },
       { outputName: 'metric_time__month', kind: 'time' },
     ]);
-    assert.deepEqual(plan.leaves.map((l) => l.measure.name), ['order_total', 'order_count'], 'revenue reuses the leaf aov made');
+    assert.deepEqual(plan.leaves.flatMap((l) => l.measures.map((m) => m.name)), ['order_total', 'order_count'], 'revenue reuses the measure aov made');
     assert.deepEqual(plan.orderBy, [{ outputName: 'metric_time__month', desc: true }]);
   });
 });

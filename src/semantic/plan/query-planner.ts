@@ -5,7 +5,7 @@ import { collectReferences } from '../filter/filter-walk';
 import { JoinResolver, type ResolvedLinkable } from '../model/join-resolver';
 import { METRIC_TIME, parseLinkableName, type GroupByInput, type LinkableName } from '../model/linkable-name';
 import type { SemanticGraph } from '../model/semantic-graph';
-import type { Metric, MetricInput, WhereFilterIntersection } from '../spec/manifest';
+import type { Measure, Metric, MetricInput, WhereFilterIntersection } from '../spec/manifest';
 import type { LeafPlan, LogicalPlan, MetricExpr } from './logical-plan';
 import type { MetricQuery } from './metric-query';
 import { addGrain, truncateToGrain } from './time-literal';
@@ -116,7 +116,8 @@ export class QueryPlanner {
         const measureInput = p.measure!;
         const measureFilters = this.filtersOf(measureInput.filter, `metric '${metric.name}' measure filter`);
         const measureKeys = measureInput.filter?.where_filters.map((f) => f.where_sql_template) ?? [];
-        return { k: 'leaf', leaf: this.leaf(metric, measureInput.name, [...filters, ...measureFilters], [...keys, ...measureKeys], ctx) };
+        const expr = this.leaf(metric, measureInput.name, [...filters, ...measureFilters], [...keys, ...measureKeys], ctx);
+        return measureInput.fill_nulls_with === undefined ? expr : { ...expr, fillNullsWith: measureInput.fill_nulls_with };
       }
       case 'ratio':
         return { k: 'ratio', num: input(p.numerator!), den: input(p.denominator!) };
@@ -133,18 +134,22 @@ export class QueryPlanner {
     }
   }
 
-  private leaf(metric: Metric, measureName: string, filters: Expr[], filterKeys: string[], ctx: BuildContext): LeafPlan {
+  private leaf(metric: Metric, measureName: string, filters: Expr[], filterKeys: string[], ctx: BuildContext): Extract<MetricExpr, { k: 'measure' }> {
     const model = this.graph.measureModels.get(measureName);
     const measure = model?.measures.get(measureName);
     if (!model || !measure) {
       throw new SemanticError('INVALID_DEFINITION', `Metric '${metric.name}' uses unknown measure '${measureName}'.`);
     }
-    // Query filters are shared by every leaf; the key only needs the definition filters.
-    const key = `${measureName}|${[...filterKeys].sort().join('|')}`;
-    const existing = ctx.leaves.get(key);
-    if (existing) return existing;
     if (!['sum', 'count', 'count_distinct', 'average', 'min', 'max', 'sum_boolean'].includes(measure.agg)) {
       throw new SemanticError('INVALID_QUERY', `Measure '${measure.name}' aggregates by ${measure.agg}, which is not supported yet.`);
+    }
+    const aggTime = model.aggTimeDimension(measure);
+    // Query filters are shared by every leaf; the key only needs the definition filters.
+    const key = `${model.name}|${aggTime?.name ?? ''}|${[...filterKeys].sort().join('|')}`;
+    const existing = ctx.leaves.get(key);
+    if (existing) {
+      if (!existing.measures.includes(measure)) existing.measures.push(measure);
+      return { k: 'measure', leaf: existing, measure };
     }
     const groupBy = ctx.groupByNames.map((n) => this.resolver.resolve(n, measure, metric.name, 'INVALID_GROUP_BY'));
     const filterRefs = new Map<string, ResolvedLinkable>();
@@ -156,19 +161,19 @@ export class QueryPlanner {
     }
     const leaf: LeafPlan = {
       id: `leaf_${ctx.leaves.size}`,
-      measure,
+      measures: [measure],
       model,
       metricName: metric.name,
       filters,
       groupBy,
       filterRefs,
-      timeRange: this.timeRange(ctx.query, groupBy, model.aggTimeDimension(measure)?.type_params?.time_granularity ?? 'day'),
+      timeRange: this.timeRange(ctx.query, groupBy, aggTime?.type_params?.time_granularity ?? 'day'),
     };
     ctx.leaves.set(key, leaf);
-    return leaf;
+    return { k: 'measure', leaf, measure };
   }
 
-  private resolveRef(ref: FilterReference, measure: LeafPlan['measure'], metricName: string): ResolvedLinkable {
+  private resolveRef(ref: FilterReference, measure: Measure, metricName: string): ResolvedLinkable {
     if (ref.type === 'metric') {
       throw new SemanticError('INVALID_FILTER', `Filtering on metrics ({{ Metric('${ref.name}', …) }}) is not supported yet.`);
     }

@@ -1,6 +1,7 @@
 import type { JoinStep, ResolvedLinkable } from '../model/join-resolver';
 import { dimensionGrain, type ModelNode } from '../model/semantic-graph';
 import type { LeafPlan } from '../plan/logical-plan';
+import type { Measure } from '../spec/manifest';
 import type { SqlDialect } from './dialect';
 import { FilterCompiler, type TimeBound } from './filter-compiler';
 import { and, col, type FromItem, type JoinNode, type SelectNode, type SqlExpr } from './sql-node';
@@ -50,7 +51,7 @@ class ModelInstance {
 }
 
 /**
- * Builds one leaf: a measure aggregated at the query's grain. The measure's model is read as a
+ * Builds one leaf: measures aggregated at the query's grain. Their model is read as a
  * subquery projecting only what is needed (definition `expr`s stay unqualified and unambiguous),
  * joined many-to-one to the models its group-bys and filters live in, filtered, then aggregated.
  * Joins only ever go to models where the entity is unique, so aggregating after them cannot fan out.
@@ -68,8 +69,10 @@ export class LeafBuilder {
 
   build(): SelectNode {
     const { leaf } = this;
-    const measureSql = leaf.measure.expr ?? leaf.measure.name;
-    const measureCol = col(BASE_ALIAS, this.base.project(`measure:${leaf.measure.name}`, leaf.measure.name, measureSql));
+    const aggregates = leaf.measures.map((m) => ({
+      expr: this.aggregate(m, col(BASE_ALIAS, this.base.project(`measure:${m.name}`, m.name, m.expr ?? m.name))),
+      alias: m.name,
+    }));
     const groupExprs = leaf.groupBy.map((g) => this.linkableExpr(g));
     const filters = new FilterCompiler((key) => this.linkableExpr(leaf.filterRefs.get(key)!), (key) => leaf.filterRefs.get(key)!);
     const where = leaf.filters.map((f) => filters.compile(f));
@@ -78,7 +81,7 @@ export class LeafBuilder {
     return {
       columns: [
         ...groupExprs.map((expr, i) => ({ expr, alias: leaf.groupBy[i]!.outputName })),
-        { expr: this.aggregate(measureCol), alias: leaf.measure.name },
+        ...aggregates,
       ],
       from: this.base.toFrom(),
       joins: [...this.joins.values()].map(({ instance, on }): JoinNode => ({ type: 'LEFT', item: instance.toFrom(), on: on() })),
@@ -87,8 +90,8 @@ export class LeafBuilder {
     };
   }
 
-  private aggregate(arg: SqlExpr): SqlExpr {
-    switch (this.leaf.measure.agg) {
+  private aggregate(measure: Measure, arg: SqlExpr): SqlExpr {
+    switch (measure.agg) {
       case 'sum':
         return { k: 'aggregate', fn: 'SUM', arg };
       case 'count':
@@ -104,7 +107,7 @@ export class LeafBuilder {
       case 'sum_boolean':
         return { k: 'aggregate', fn: 'SUM', arg: { k: 'cast', arg, type: 'INTEGER' } };
       default:
-        throw new Error(`unsupported aggregation ${this.leaf.measure.agg}`);
+        throw new Error(`unsupported aggregation ${measure.agg}`);
     }
   }
 
@@ -153,7 +156,7 @@ export class LeafBuilder {
     const bounds = [...fromFilters];
     const { timeRange } = this.leaf;
     if (timeRange) {
-      const dim = this.leaf.model.aggTimeDimension(this.leaf.measure)!;
+      const dim = this.leaf.model.aggTimeDimension(this.leaf.measures[0]!)!;
       if (timeRange.start) bounds.push({ dimension: dim, op: '>=', value: timeRange.start });
       if (timeRange.end) bounds.push({ dimension: dim, op: '<', value: timeRange.end });
     }

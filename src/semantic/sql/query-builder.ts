@@ -6,14 +6,17 @@ import { LeafBuilder } from './leaf-builder';
 import { col, type FromItem, type JoinNode, type SelectNode, type SqlExpr } from './sql-node';
 
 /**
- * Turns a logical plan into one SELECT: each leaf (an aggregated measure) is a CTE; leaves are
- * joined on the group-by columns (FULL OUTER, null-safe, as MetricFlow combines measures), and
- * metrics are computed over the joined leaves.
+ * Turns a logical plan into one SELECT. Each leaf (measures aggregated at the query's grain) is a
+ * CTE. Several leaves are combined as MetricFlow combines aggregated outputs: FULL OUTER JOINed on
+ * plain equality of the group-by columns (the only join condition BigQuery accepts for a FULL
+ * JOIN), then grouped by the COALESCEd keys taking MAX of each measure — so rows whose keys are
+ * NULL, which equality cannot match, still merge into one. Metrics are computed in that SELECT.
  */
 export function buildQuery(plan: LogicalPlan, dialect: SqlDialect): SelectNode {
   const ctes = plan.leaves.map((leaf) => ({ name: leaf.id, query: new LeafBuilder(leaf, dialect).build() }));
   const aliases = new Map(plan.leaves.map((leaf, i) => [leaf.id, `l${i}`]));
   const leafAliases = [...aliases.values()];
+  const combining = plan.leaves.length > 1 && plan.groupBy.length > 0;
 
   const groupExpr = (name: string, upTo = leafAliases.length): SqlExpr => {
     const cols = leafAliases.slice(0, upTo).map((a) => col(a, name));
@@ -24,15 +27,18 @@ export function buildQuery(plan: LogicalPlan, dialect: SqlDialect): SelectNode {
   const joins: JoinNode[] = plan.leaves.slice(1).map((leaf, i) => {
     const alias = aliases.get(leaf.id)!;
     const item: FromItem = { k: 'cteRef', name: leaf.id, alias };
-    if (plan.groupBy.length === 0) return { type: 'CROSS', item };
-    const on: SqlExpr[] = plan.groupBy.map((g) => ({ k: 'nullSafeEquals', left: groupExpr(g.outputName, i + 1), right: col(alias, g.outputName) }));
+    if (!combining) return { type: 'CROSS', item };
+    const on: SqlExpr[] = plan.groupBy.map((g) => ({ k: 'binary', op: '=', left: groupExpr(g.outputName, i + 1), right: col(alias, g.outputName) }));
     return { type: 'FULL', item, on: on.length === 1 ? on[0] : { k: 'and', args: on } };
   });
 
   const metricSql = (m: MetricExpr): SqlExpr => {
     switch (m.k) {
-      case 'leaf':
-        return col(aliases.get(m.leaf.id)!, m.leaf.measure.name);
+      case 'measure': {
+        const column = col(aliases.get(m.leaf.id)!, m.measure.name);
+        const value: SqlExpr = combining ? { k: 'aggregate', fn: 'MAX', arg: column } : column;
+        return m.fillNullsWith === undefined ? value : { k: 'func', name: 'coalesce', args: [value, { k: 'param', value: m.fillNullsWith }] };
+      }
       case 'ratio':
         return { k: 'ratio', num: metricSql(m.num), den: metricSql(m.den) };
       case 'derived':
@@ -40,16 +46,26 @@ export function buildQuery(plan: LogicalPlan, dialect: SqlDialect): SelectNode {
     }
   };
 
-  return {
+  const groupColumns = plan.groupBy.map((g) => ({ expr: groupExpr(g.outputName), alias: g.outputName }));
+  const select: SelectNode = {
     ctes,
-    columns: [
-      ...plan.groupBy.map((g) => ({ expr: groupExpr(g.outputName), alias: g.outputName })),
-      ...plan.metrics.map((m) => ({ expr: metricSql(m.expr), alias: m.outputName })),
-    ],
+    columns: [...groupColumns, ...plan.metrics.map((m) => ({ expr: metricSql(m.expr), alias: m.outputName }))],
     from,
     joins,
-    orderBy: plan.orderBy.map((o) => ({ expr: col(undefined, o.outputName), desc: o.desc })),
-    limit: plan.limit === undefined ? undefined : { k: 'param', value: plan.limit },
+    groupBy: combining ? groupColumns.map((c) => c.expr) : undefined,
+  };
+  const orderBy = plan.orderBy.map((o) => ({ expr: col(undefined, o.outputName), desc: o.desc }));
+  const limit: SqlExpr | undefined = plan.limit === undefined ? undefined : { k: 'param', value: plan.limit };
+  if (orderBy.length === 0 && !limit) return select;
+  if (plan.leaves.length === 1) return { ...select, orderBy, limit };
+  // Over joined leaves an output name is also a column of each leaf: order the finished rows instead.
+  const { ctes: withs, ...combined } = select;
+  return {
+    ctes: withs,
+    columns: select.columns.map((c) => ({ expr: col('q', c.alias), alias: c.alias })),
+    from: { k: 'subquery', query: combined, alias: 'q' },
+    orderBy: plan.orderBy.map((o) => ({ expr: col('q', o.outputName), desc: o.desc })),
+    limit,
   };
 }
 
