@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG } from '../../config/config.module';
 import type { AppConfig } from '../../config/app-config';
-import { SemanticEngine, type CompiledQuery, type MetricQueryInput } from '../../semantic';
-import type { Warehouse, WarehouseResult } from '../../warehouse/warehouse';
+import { SemanticEngine, SemanticError, type CompiledQuery, type MetricQueryInput } from '../../semantic';
+import type { DryRunResult, Warehouse, WarehouseResult } from '../../warehouse/warehouse';
 import { WAREHOUSE } from '../../warehouse/warehouse.module';
 import type { MetricQueryArgs } from './dto/metric-query.args';
 
@@ -40,6 +40,17 @@ export class MetricQueryService {
 
   async execute(compiled: CompiledQuery): Promise<WarehouseResult> {
     return this.warehouse.execute(compiled.sql, compiled.parameters, { timeoutMs: this.config.queryTimeoutMs });
+  }
+
+  /** What the compiled query would scan, asked of the warehouse without running it. */
+  async dryRun(compiled: CompiledQuery): Promise<DryRunResult> {
+    if (compiled.dialect !== this.warehouse.dialect) {
+      throw new SemanticError(
+        'INVALID_QUERY',
+        `A dry run asks the warehouse, which speaks ${this.warehouse.dialect}: drop dialect: ${compiled.dialect.toUpperCase()} or dryRun.`,
+      );
+    }
+    return this.warehouse.dryRun(compiled.sql, compiled.parameters);
   }
 
   async run(input: MetricQueryInput): Promise<ExecutedQuery> {

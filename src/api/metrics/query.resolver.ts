@@ -43,12 +43,15 @@ export class QueryResolver {
   }
 
   @Query(() => CompileSqlResult, { description: 'The SQL a metric query compiles to, for the warehouse or a given dialect.' })
-  compileSql(
+  async compileSql(
     @Args() args: MetricQueryArgs,
     @Args('dialect', { type: () => SqlDialectName, nullable: true }) dialect?: SqlDialectName,
-  ): CompileSqlResult {
+    @Args('dryRun', { nullable: true, description: "Also ask the warehouse what the query would scan (the warehouse's dialect only)." })
+    dryRun?: boolean,
+  ): Promise<CompileSqlResult> {
     const compiled = this.queries.compile(toQueryInput(args), dialect);
-    return { sql: compiled.sql, parameters: compiled.parameters, dialect: compiled.dialect };
+    const bytesProcessed = dryRun ? (await this.queries.dryRun(compiled)).bytesProcessed : undefined;
+    return { sql: compiled.sql, parameters: compiled.parameters, dialect: compiled.dialect, bytesProcessed };
   }
 
   @Mutation(() => CreateQueryResult, { description: 'Starts a metric query; poll query(queryId) for its status and rows.' })

@@ -69,4 +69,7 @@ export class CompileSqlResult {
 
   @Field()
   dialect!: string;
+
+  @Field(() => Float, { nullable: true, description: 'With dryRun: the bytes the warehouse would scan (BigQuery dry run; 0 on DuckDB).' })
+  bytesProcessed?: number;
 }
