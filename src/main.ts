@@ -3,10 +3,12 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppModule } from './app.module';
 import { ConfigError, loadConfig, type AppConfig } from './config/app-config';
-import { DefinitionError } from './semantic';
+import { DefinitionError, SemanticEngine } from './semantic';
 
 export async function createApp(config: AppConfig, options: { logger?: false } = {}): Promise<NestFastifyApplication> {
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), new FastifyAdapter(), {
+  // Definitions first: a broken semantic layer is reported before any warehouse work starts.
+  const engine = SemanticEngine.load(config.semanticLayerPath, { schema: config.dbtSchema, database: config.dbtDatabase });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, engine), new FastifyAdapter(), {
     logger: options.logger ?? (config.logLevel === 'silent' ? false : undefined),
     abortOnError: false,
   });

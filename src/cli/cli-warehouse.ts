@@ -4,7 +4,7 @@ import { loadConfig, type AppConfig } from '../config/app-config';
 import type { Warehouse } from '../warehouse/warehouse';
 import { CliError } from './cli-error';
 import { semanticLayerSource, type SemanticLayerSource } from './cli-options';
-import { ProgressBar } from './progress-bar';
+import { ProgressBar } from '../common/progress-bar';
 
 export interface WarehouseTarget {
   /** The definitions to compile with (from --semantic-layer or the config). */

@@ -1,4 +1,5 @@
 import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { ProgressBar } from '../common/progress-bar';
 import type { AppConfig } from '../config/app-config';
 import { APP_CONFIG } from '../config/config.module';
 import { openWarehouse } from './open-warehouse';
@@ -15,14 +16,14 @@ export const WAREHOUSE = Symbol('WAREHOUSE');
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => {
         const logger = new Logger('Warehouse');
-        let lastStep = '';
+        // A bar on a terminal; one note per run in logs.
+        const bar = new ProgressBar(process.stderr, 'Generating the demo marts (first start only)');
         return openWarehouse(config, {
-          onDemoProgress: (p) => {
-            if (p.step !== lastStep) logger.log(`Generating demo marts: ${p.step} (${p.done}/${p.total})`);
-            lastStep = p.step;
+          onDemoProgress: (p) => bar.update(p),
+          onDemoReady: (d) => {
+            bar.finish(`Demo marts generated in ${d.seconds.toFixed(1)} s`);
+            logger.log(`Serving the demo marts from ${d.path}`);
           },
-          onDemoReady: (d) =>
-            logger.log(d.created ? `Demo marts generated in ${d.seconds.toFixed(1)} s at ${d.path}` : `Demo marts: ${d.path}`),
         });
       },
     },
