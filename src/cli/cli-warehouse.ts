@@ -78,6 +78,7 @@ function withNameClashHint(warehouse: Warehouse, file: string): Warehouse {
   return {
     dialect: warehouse.dialect,
     dryRun: (sql, parameters) => warehouse.dryRun(sql, parameters),
+    describeTables: (tables) => warehouse.describeTables(tables),
     close: () => warehouse.close(),
     execute: async (sql, parameters, options) => {
       try {

@@ -2,6 +2,7 @@ import { createReadStream, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { DIALECTS, SemanticEngine, type CompiledQuery, type MetricQueryInput } from '../semantic';
+import { typeEngineFromWarehouse } from '../warehouse/typed-engine';
 import type { Warehouse } from '../warehouse/warehouse';
 import { BatchRunner } from './batch-runner';
 import { CliError } from './cli-error';
@@ -98,15 +99,18 @@ async function runQuery(options: QueryOptions): Promise<void> {
   const target = warehouseTarget(options);
   const batchInput = options.batch === undefined ? undefined : openBatchInput(options.batch);
   // Definitions are checked before the warehouse opens: a typo should not wait for the demo marts.
-  const engine = SemanticEngine.load(target.source.path, target.source.load);
-  const single = batchInput === undefined ? engine.compile(toInput(options), target.dialect) : undefined;
-  if (single && options.explain) {
-    await writeStdout(sqlWithParameters(single));
+  const definitions = SemanticEngine.load(target.source.path, target.source.load);
+  const checked = batchInput === undefined ? definitions.compile(toInput(options), target.dialect) : undefined;
+  if (checked && options.explain) {
+    await writeStdout(sqlWithParameters(checked));
     return;
   }
 
   const warehouse = await target.open();
   try {
+    // Compiled again with the warehouse's column types (a DATE and a TIMESTAMP truncate differently).
+    const { engine } = await typeEngineFromWarehouse(definitions, warehouse);
+    const single = checked && engine.compile(toInput(options), target.dialect);
     const execute = async (compiled: CompiledQuery) => {
       const result = await warehouse.execute(compiled.sql, compiled.parameters, { timeoutMs: target.timeoutMs });
       return { columns: result.columns, rows: result.rows };

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { DefinitionError, formatProblem, SemanticError, type DefinitionProblem, type SemanticEngine } from '../semantic';
+import { DefinitionError, formatProblem, type DefinitionProblem, type SemanticEngine } from '../semantic';
 import { loadEngine, semanticLayerOption, semanticLayerSource } from './cli-options';
 import { action, writeStdout } from './cli-runtime';
 
@@ -35,11 +35,6 @@ Examples:
           printProblems(path, error.problems);
           return;
         }
-        const problems = savedQueryProblems(engine);
-        if (problems.length > 0) {
-          printProblems(path, problems);
-          return;
-        }
         const m = engine.manifest;
         await writeStdout(
           `Valid: ${count(m.semantic_models.length, 'semantic model')}, ${count(m.metrics.length, 'metric')}, ` +
@@ -47,26 +42,6 @@ Examples:
         );
       }),
     );
-}
-
-/** Definitions can each be valid while a saved query still cannot be planned (e.g. a group-by no metric reaches). */
-function savedQueryProblems(engine: SemanticEngine): DefinitionProblem[] {
-  const problems: DefinitionProblem[] = [];
-  for (const saved of engine.catalog.savedQueries()) {
-    try {
-      engine.compile({ savedQuery: saved.name }, 'duckdb');
-    } catch (error) {
-      if (!(error instanceof SemanticError)) throw error;
-      problems.push({
-        file: saved.location?.file ?? '(manifest)',
-        line: saved.location?.line,
-        path: `saved_queries.${saved.name}`,
-        message: `[${error.code}] ${error.message}`,
-        fix: 'Make the saved query name metrics and group-bys that can be queried together (see `stratum list dimensions --metrics …`).',
-      });
-    }
-  }
-  return problems;
 }
 
 function printProblems(path: string, problems: DefinitionProblem[]): void {

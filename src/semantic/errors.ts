@@ -14,7 +14,9 @@ export type SemanticErrorCode =
   | 'INVALID_TIME_CONSTRAINT'
   | 'INVALID_QUERY'
   | 'AMBIGUOUS_JOIN'
-  | 'UNKNOWN_DIALECT';
+  | 'UNKNOWN_DIALECT'
+  /** A construct of the spec that this version does not compile yet. */
+  | 'UNSUPPORTED';
 
 export class SemanticError extends Error {
   constructor(

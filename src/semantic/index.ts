@@ -2,7 +2,8 @@
  * The semantic layer's public API. Framework-free: no Nest, no database SDK. The service
  * (src/api) and the CLI (src/cli) import only from here.
  */
-export { SemanticEngine, type CompiledQuery, type CompiledColumn } from './semantic-engine';
+export { SemanticEngine, type CompiledQuery, type CompiledColumn, type EngineOptions } from './semantic-engine';
+export type { ColumnTypeLookup } from './model/semantic-graph';
 export {
   SemanticError,
   DefinitionError,

@@ -1,7 +1,7 @@
-import { ErrorReporter } from './errors';
+import { ErrorReporter, SemanticError } from './errors';
 import { parseExpression, parseWhereFilter } from './filter/filter-parser';
 import { SemanticCatalog } from './model/semantic-catalog';
-import { SemanticGraph } from './model/semantic-graph';
+import { SemanticGraph, type ColumnTypeLookup } from './model/semantic-graph';
 import type { LogicalPlan } from './plan/logical-plan';
 import { normalizeMetricQuery, type MetricQueryInput } from './plan/metric-query';
 import { QueryPlanner } from './plan/query-planner';
@@ -11,6 +11,11 @@ import { buildQuery } from './sql/query-builder';
 import type { ParameterValue } from './sql/sql-renderer';
 import type { SemanticManifest } from './spec/manifest';
 import { loadSemanticLayer, type LoadOptions } from './spec/semantic-layer-loader';
+
+export interface EngineOptions {
+  /** Column types read from the warehouse; without them, time types follow the declared grains. */
+  columnTypes?: ColumnTypeLookup;
+}
 
 export interface CompiledColumn {
   name: string;
@@ -35,16 +40,51 @@ export class SemanticEngine {
   readonly catalog: SemanticCatalog;
   private readonly planner: QueryPlanner;
 
-  constructor(readonly manifest: SemanticManifest) {
+  constructor(
+    readonly manifest: SemanticManifest,
+    options: EngineOptions = {},
+  ) {
     validateExpressions(manifest);
-    this.graph = new SemanticGraph(manifest);
+    this.graph = new SemanticGraph(manifest, options.columnTypes);
     this.catalog = new SemanticCatalog(this.graph);
     this.planner = new QueryPlanner(this.graph);
+    this.validatePlans();
   }
 
   /** Loads and validates a semantic layer (a folder of YAML, or a semantic_manifest.json). */
   static load(path: string, options?: LoadOptions): SemanticEngine {
     return new SemanticEngine(loadSemanticLayer(path, options));
+  }
+
+  /** The same definitions, with the warehouse's column types (read once at start-up) deciding time types. */
+  withColumnTypes(columnTypes: ColumnTypeLookup): SemanticEngine {
+    return new SemanticEngine(this.manifest, { columnTypes });
+  }
+
+  /**
+   * Every metric and saved query must plan: a metric filter, derived expression or saved-query
+   * group-by naming something that does not exist is a definition problem, reported at load with
+   * the file it is in, not on each caller's query. Constructs not compiled yet are left out.
+   */
+  private validatePlans(): void {
+    const reporter = new ErrorReporter();
+    const check = (input: MetricQueryInput, where: { location?: { file: string; line?: number } }, path: string) => {
+      try {
+        this.compile(input, 'duckdb');
+      } catch (e) {
+        if (!(e instanceof SemanticError) || e.code === 'UNSUPPORTED') return;
+        reporter.add({
+          file: where.location?.file ?? '(manifest)',
+          line: where.location?.line,
+          path,
+          message: `[${e.code}] ${e.message}`,
+          fix: 'Correct the names it uses; `stratum list dimensions --metrics <metric>` lists what each metric reaches.',
+        });
+      }
+    };
+    for (const metric of this.manifest.metrics) check({ metrics: [metric.name] }, metric, `metrics.${metric.name}`);
+    for (const q of this.manifest.saved_queries) check({ savedQuery: q.name }, q, `saved_queries.${q.name}`);
+    reporter.throwIfAny();
   }
 
   plan(input: MetricQueryInput): LogicalPlan {

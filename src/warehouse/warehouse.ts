@@ -41,10 +41,26 @@ export interface DryRunResult {
   bytesProcessed: number;
 }
 
+/** A table, as the semantic layer names it (dbt's database = BigQuery project, schema = dataset). */
+export interface TableRef {
+  database?: string;
+  schema: string;
+  table: string;
+}
+
+/** Column types of the tables that exist, keyed by `tableKey()`; a missing table has no entry. */
+export type TableColumns = Map<string, Map<string, ColumnType>>;
+
+export function tableKey(t: TableRef): string {
+  return `${t.schema}.${t.table}`.toLowerCase();
+}
+
 export interface Warehouse {
   readonly dialect: Dialect;
   /** Runs one parameterized statement. Named parameters: `$name` in DuckDB SQL, `@name` in BigQuery SQL. */
   execute(sql: string, parameters: Record<string, ParameterValue>, options?: ExecuteOptions): Promise<WarehouseResult>;
+  /** The columns and types of these tables (read once at start-up: dbt's spec carries no types). */
+  describeTables(tables: TableRef[]): Promise<TableColumns>;
   /** What the statement would scan, without running it (BigQuery); DuckDB reports 0. */
   dryRun(sql: string, parameters: Record<string, ParameterValue>): Promise<DryRunResult>;
   close(): Promise<void>;

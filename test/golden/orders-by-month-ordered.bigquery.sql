@@ -16,4 +16,4 @@ SELECT
   `l0`.`metric_time__month` AS `metric_time__month`,
   `l0`.`order_count` AS `orders`
 FROM `leaf_0` AS `l0`
-ORDER BY `metric_time__month`
+ORDER BY `metric_time__month` NULLS LAST

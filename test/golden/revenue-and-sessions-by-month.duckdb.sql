@@ -39,4 +39,4 @@ FROM (
   FULL OUTER JOIN "leaf_1" AS "l1" ON "l0"."metric_time__month" = "l1"."metric_time__month"
   GROUP BY COALESCE("l0"."metric_time__month", "l1"."metric_time__month")
 ) AS "q"
-ORDER BY "q"."metric_time__month"
+ORDER BY "q"."metric_time__month" NULLS LAST

@@ -37,4 +37,4 @@ FROM (
   FULL OUTER JOIN "leaf_1" AS "l1" ON "l0"."metric_time__day" = "l1"."metric_time__day"
   GROUP BY COALESCE("l0"."metric_time__day", "l1"."metric_time__day")
 ) AS "q"
-ORDER BY "q"."metric_time__day"
+ORDER BY "q"."metric_time__day" NULLS LAST

@@ -60,5 +60,5 @@ FROM (
   FULL OUTER JOIN "leaf_1" AS "l1" ON "l0"."metric_time__month" = "l1"."metric_time__month" AND "l0"."customer__customer_state" = "l1"."customer__customer_state"
   GROUP BY COALESCE("l0"."metric_time__month", "l1"."metric_time__month"), COALESCE("l0"."customer__customer_state", "l1"."customer__customer_state")
 ) AS "q"
-ORDER BY "q"."metric_time__month", "q"."customer__customer_state"
+ORDER BY "q"."metric_time__month" NULLS LAST, "q"."customer__customer_state" NULLS LAST
 LIMIT $p3

@@ -24,5 +24,5 @@ SELECT
   "l0"."customer__customer_state" AS "customer__customer_state",
   "l0"."order_value" AS "revenue"
 FROM "leaf_0" AS "l0"
-ORDER BY "revenue" DESC
+ORDER BY "revenue" DESC NULLS LAST
 LIMIT $p1

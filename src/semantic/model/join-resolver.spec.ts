@@ -170,9 +170,12 @@ describe('JoinResolver', () => {
 
   it('lists what a metric can be grouped by, within two hops only', () => {
     const names = resolver.candidateNames('revenue');
-    for (const n of ['metric_time', 'order', 'customer', 'order__status', 'customer__country', 'customer__region__region_name', 'store__city']) {
+    for (const n of ['metric_time', 'order', 'customer', 'order__status', 'customer__country', 'customer__region__region_name', 'store__floor_area']) {
       assert.ok(names.includes(n), `${n} missing from ${names.join(', ')}`);
     }
+    // Names that resolve to two join paths are errors to query, so they are not offered.
+    assert.ok(!names.includes('store__city'), 'ambiguous store__city is not listed');
+    assert.ok(!names.includes('store__store__floor_area'), 'no hop back through the same entity');
     assert.ok(!names.some((n) => n.includes('continent')), 'countries is not reachable');
   });
 });

@@ -6,7 +6,7 @@ import {
   SemanticGraph,
   dimensionGrain,
   grainRank,
-  timeValueType,
+  grainValueType,
   type TimeValueType,
 } from './semantic-graph';
 
@@ -37,7 +37,10 @@ export type ResolvedLinkable =
       dimension: Dimension;
       grain: string;
       datePart?: string;
+      /** The type of the value at the queried grain (DATE from day up). */
       valueType: TimeValueType;
+      /** The type of the column as stored. */
+      rawType: TimeValueType;
       /** True for metric_time (the measure's agg time dimension). */
       isMetricTime: boolean;
     }
@@ -158,7 +161,8 @@ export class JoinResolver {
       dimension: dim,
       grain,
       datePart: name.datePart,
-      valueType: timeValueType(dim),
+      valueType: grainValueType(grain),
+      rawType: this.graph.rawTimeType(model, dim),
       isMetricTime,
     };
   }
@@ -168,7 +172,7 @@ export class JoinResolver {
     const candidates = this.candidateNames(metricName);
     return new SemanticError(
       code,
-      `'${full}' is not a dimension or entity of metric '${metricName}'.`,
+      `'${full}' is not a dimension or entity of metric '${metricName}'. List what it can be grouped by with dimensions(metrics: [{name: "${metricName}"}]) or \`stratum list dimensions --metrics ${metricName}\`.`,
       didYouMean(full, candidates),
     );
   }
@@ -182,32 +186,32 @@ export class JoinResolver {
     return [...names];
   }
 
-  /** Everything groupable from a model: its own members and those of models up to MAX_JOIN_HOPS joins away. */
+  /**
+   * Everything groupable from a model: its own members and those of models up to MAX_JOIN_HOPS joins
+   * away. A name reached by two join paths is left out: querying it is an AMBIGUOUS_JOIN error.
+   */
   reachable(home: ModelNode): { name: string; model: ModelNode; kind: 'dimension' | 'entity'; path: JoinStep[] }[] {
-    const out: { name: string; model: ModelNode; kind: 'dimension' | 'entity'; path: JoinStep[] }[] = [];
-    const seen = new Set<string>();
-    const add = (item: (typeof out)[number]) => {
-      if (!seen.has(item.name)) {
-        seen.add(item.name);
-        out.push(item);
-      }
-    };
-    for (const e of home.entities.keys()) add({ name: e, model: home, kind: 'entity', path: [] });
+    type Item = { name: string; model: ModelNode; kind: 'dimension' | 'entity'; path: JoinStep[] };
+    const local = new Map<string, Item>();
+    const joined = new Map<string, Item[]>();
+    for (const e of home.entities.keys()) local.set(e, { name: e, model: home, kind: 'entity', path: [] });
     if (home.primaryEntity) {
       for (const d of home.dimensions.keys()) {
-        add({ name: `${home.primaryEntity}__${d}`, model: home, kind: 'dimension', path: [] });
+        const name = `${home.primaryEntity}__${d}`;
+        local.set(name, { name, model: home, kind: 'dimension', path: [] });
       }
     }
+    const add = (item: Item) => joined.set(item.name, [...(joined.get(item.name) ?? []), item]);
     const walk = (from: ModelNode, prefix: string[], path: JoinStep[]) => {
       if (path.length >= MAX_JOIN_HOPS) return;
       for (const entity of from.entities.keys()) {
+        // Hopping on through the entity just joined on names nothing new (store__store__x).
+        if (path.length > 0 && path[path.length - 1]!.entity === entity) continue;
         for (const to of this.graph.entityModels.get(entity) ?? []) {
           if (to === from || !to.isJoinTarget(entity) || path.some((s) => s.to === to || s.from === to)) continue;
           const nextPath = [...path, { from, entity, to }];
           const nextPrefix = [...prefix, entity];
-          for (const d of to.dimensions.keys()) {
-            add({ name: [...nextPrefix, d].join('__'), model: to, kind: 'dimension', path: nextPath });
-          }
+          for (const d of to.dimensions.keys()) add({ name: [...nextPrefix, d].join('__'), model: to, kind: 'dimension', path: nextPath });
           for (const e of to.entities.keys()) {
             if (e !== entity) add({ name: [...nextPrefix, e].join('__'), model: to, kind: 'entity', path: nextPath });
           }
@@ -216,6 +220,8 @@ export class JoinResolver {
       }
     };
     walk(home, [], []);
+    const out = [...local.values()];
+    for (const [name, items] of joined) if (!local.has(name) && items.length === 1) out.push(items[0]!);
     return out;
   }
 }

@@ -1,5 +1,5 @@
 import { SemanticError } from '../errors';
-import { DATE_PARTS, type DatePart } from '../spec/manifest';
+import { DATE_PARTS, TIME_GRANULARITIES, type DatePart } from '../spec/manifest';
 import { isStandardGrain } from './semantic-graph';
 
 export const METRIC_TIME = 'metric_time';
@@ -26,7 +26,7 @@ export interface GroupByInput {
   datePart?: string | null;
 }
 
-function invalid(code: 'INVALID_GROUP_BY' | 'INVALID_FILTER', message: string): never {
+function invalid(code: 'INVALID_GROUP_BY' | 'INVALID_FILTER' | 'INVALID_ORDER_BY', message: string): never {
   throw new SemanticError(code, message);
 }
 
@@ -37,7 +37,7 @@ function invalid(code: 'INVALID_GROUP_BY' | 'INVALID_FILTER', message: string): 
 export function parseLinkableName(
   input: GroupByInput,
   isTimeElement: (name: string) => boolean,
-  code: 'INVALID_GROUP_BY' | 'INVALID_FILTER' = 'INVALID_GROUP_BY',
+  code: 'INVALID_GROUP_BY' | 'INVALID_FILTER' | 'INVALID_ORDER_BY' = 'INVALID_GROUP_BY',
 ): LinkableName {
   const raw = input.name.trim().toLowerCase();
   const parts = raw.split('__');
@@ -62,7 +62,7 @@ export function parseLinkableName(
     invalid(code, `Unknown date part '${datePart}' in '${input.name}'. Date parts: ${DATE_PARTS.join(', ')}.`);
   }
   if (grain !== undefined && !isStandardGrain(grain)) {
-    invalid(code, `Unknown grain '${grain}' in '${input.name}'. Grains: hour, day, week, month, quarter, year.`);
+    invalid(code, `Unknown grain '${grain}' in '${input.name}'. Grains: ${TIME_GRANULARITIES.join(', ')}.`);
   }
   if (grain !== undefined && datePart !== undefined) {
     invalid(code, `'${input.name}' has both a grain and a date part: ask for one of them.`);

@@ -67,6 +67,7 @@ export class SemanticCatalog {
 
   metric(name: string): CatalogMetric {
     const metric = this.requireMetric(name);
+    name = metric.name;
     const p = metric.type_params;
     const owner = metric.config?.meta?.owner;
     return {
@@ -82,7 +83,7 @@ export class SemanticCatalog {
   }
 
   measures(metricNames: string[]): CatalogMeasure[] {
-    const names = new Set(metricNames.flatMap((m) => (this.requireMetric(m), this.graph.measuresOf(m))));
+    const names = new Set(metricNames.flatMap((m) => this.graph.measuresOf(this.requireMetric(m).name)));
     return [...names].map((measureName) => {
       const model = this.graph.measureModels.get(measureName)!;
       const measure = model.measures.get(measureName)!;
@@ -101,6 +102,7 @@ export class SemanticCatalog {
 
   /** Dimensions every one of `metricNames` can be grouped by (MetricFlow's "common dimensions"). */
   dimensions(metricNames: string[]): CatalogDimension[] {
+    if (metricNames.length === 0) return [];
     const out: CatalogDimension[] = [];
     const granularities = this.queryableGranularities(metricNames);
     if (granularities.length > 0) {
@@ -146,10 +148,10 @@ export class SemanticCatalog {
 
   /** Grains metric_time can be queried at for all of `metricNames`: from the coarsest data grain up. */
   queryableGranularities(metricNames: string[]): string[] {
+    if (metricNames.length === 0) return [];
     let finest = 0;
     for (const name of metricNames) {
-      this.requireMetric(name);
-      for (const measureName of this.graph.measuresOf(name)) {
+      for (const measureName of this.graph.measuresOf(this.requireMetric(name).name)) {
         const model = this.graph.measureModels.get(measureName)!;
         const dim = model.aggTimeDimension(model.measures.get(measureName)!);
         if (!dim) return [];
@@ -161,7 +163,8 @@ export class SemanticCatalog {
 
   /** Metrics that can be grouped by every one of `groupByNames`. */
   metricsForDimensions(groupByNames: string[]): CatalogMetric[] {
-    const wanted = groupByNames.map((n) => n.toLowerCase().replace(/__(hour|day|week|month|quarter|year)$/, ''));
+    const suffix = new RegExp(`__(${TIME_GRANULARITIES.join('|')}|extract_[a-z]+)$`);
+    const wanted = groupByNames.map((n) => n.trim().toLowerCase().replace(suffix, ''));
     return [...this.graph.metrics.keys()]
       .filter((m) => {
         const available = new Set(this.resolver.candidateNames(m));
@@ -175,13 +178,12 @@ export class SemanticCatalog {
   }
 
   private grainsFrom(grain: string): string[] {
-    const from = Math.max(grainRank(grain), grainRank('hour'));
-    return TIME_GRANULARITIES.filter((g) => grainRank(g) >= from);
+    return TIME_GRANULARITIES.filter((g) => grainRank(g) >= grainRank(grain));
   }
 
   /** Items reachable from every model that any of the metrics reads (a ratio across two models needs both). */
   private common(metricNames: string[], kind: 'dimension' | 'entity') {
-    const models = [...new Set(metricNames.flatMap((name) => (this.requireMetric(name), this.graph.modelsOf(name))))];
+    const models = [...new Set(metricNames.flatMap((name) => this.graph.modelsOf(this.requireMetric(name).name)))];
     if (models.length === 0) return [];
     const perModel = models.map((model) => new Map(this.resolver.reachable(model).filter((i) => i.kind === kind).map((i) => [i.name, i])));
     const [first, ...rest] = perModel;
@@ -189,7 +191,7 @@ export class SemanticCatalog {
   }
 
   private requireMetric(name: string): Metric {
-    const metric = this.graph.metrics.get(name);
+    const metric = this.graph.metrics.get(name.trim().toLowerCase());
     if (!metric) throw new SemanticError('UNKNOWN_METRIC', `Unknown metric '${name}'.`, didYouMean(name, this.graph.metrics.keys()));
     return metric;
   }

@@ -29,15 +29,12 @@ export class ModelNode {
   readonly measures = new Map<string, Measure>();
   /** The entity that identifies one row: `primary_entity` or the entity of type primary. */
   readonly primaryEntity?: string;
-  /** The partition column's dimension, if one is marked `is_partition` (BigQuery prunes on it). */
-  readonly partitionDimension?: Dimension;
 
   constructor(readonly def: SemanticModel) {
     for (const e of def.entities) this.entities.set(e.name, e);
     for (const d of def.dimensions) this.dimensions.set(d.name, d);
     for (const m of def.measures) this.measures.set(m.name, m);
     this.primaryEntity = def.primary_entity ?? def.entities.find((e) => e.type === 'primary')?.name;
-    this.partitionDimension = def.dimensions.find((d) => d.is_partition && d.type === 'time');
   }
 
   get name(): string {
@@ -66,14 +63,19 @@ export function dimensionGrain(dim: Dimension): string {
   return dim.type_params?.time_granularity ?? 'day';
 }
 
-/**
- * Day-or-coarser time columns are DATEs, finer ones TIMESTAMPs. dbt's spec carries no column
- * types; this is the convention the demo marts (and dbt's own date spines) follow.
- */
-export function timeValueType(dim: Dimension): TimeValueType {
-  const rank = grainRank(dimensionGrain(dim));
+/** The type of a time value at a grain: whole days and coarser are DATEs, finer grains TIMESTAMPs. */
+export function grainValueType(grain: string): TimeValueType {
+  const rank = grainRank(grain);
   return rank >= grainRank('day') || rank < 0 ? 'DATE' : 'TIMESTAMP';
 }
+
+/**
+ * The warehouse's type of a table column (`DATE`, `TIMESTAMP`, …), when it is known. dbt's spec
+ * carries no column types: the service and CLI read them from the warehouse at start-up.
+ */
+export type ColumnTypeLookup = (relation: SemanticModel['node_relation'], column: string) => string | undefined;
+
+const PLAIN_COLUMN = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** The resolved, indexed semantic manifest. Immutable once built; cheap lookups only. */
 export class SemanticGraph {
@@ -85,7 +87,12 @@ export class SemanticGraph {
   /** entity name → models that have it. */
   readonly entityModels = new Map<string, ModelNode[]>();
 
-  constructor(readonly manifest: SemanticManifest) {
+  private readonly rawTypes = new Map<Dimension, TimeValueType>();
+
+  constructor(
+    readonly manifest: SemanticManifest,
+    private readonly columnTypes?: ColumnTypeLookup,
+  ) {
     for (const def of manifest.semantic_models) {
       const node = new ModelNode(def);
       this.models.set(def.name, node);
@@ -98,6 +105,21 @@ export class SemanticGraph {
     }
     for (const m of manifest.metrics) this.metrics.set(m.name, m);
     for (const q of manifest.saved_queries) this.savedQueries.set(q.name, q);
+  }
+
+  /**
+   * The type of a time dimension's column as stored: the warehouse's, where it told us; otherwise
+   * read from the declared grain (day or coarser: DATE), the convention of dbt's date spines.
+   */
+  rawTimeType(model: ModelNode, dim: Dimension): TimeValueType {
+    let type = this.rawTypes.get(dim);
+    if (type === undefined) {
+      const column = dim.expr ?? dim.name;
+      const known = PLAIN_COLUMN.test(column) ? this.columnTypes?.(model.def.node_relation, column) : undefined;
+      type = known === 'DATE' || known === 'TIMESTAMP' ? known : grainValueType(dimensionGrain(dim));
+      this.rawTypes.set(dim, type);
+    }
+    return type;
   }
 
   /** Every measure a metric aggregates, through ratio and derived inputs. */

@@ -1,10 +1,13 @@
 import type { Expr } from '../filter/filter-ast';
 import type { ResolvedLinkable } from '../model/join-resolver';
-import type { ModelNode } from '../model/semantic-graph';
-import type { Measure, Metric } from '../spec/manifest';
+import type { ModelNode, TimeValueType } from '../model/semantic-graph';
+import type { Dimension, Measure, Metric } from '../spec/manifest';
 
 /** A half-open time range on one measure's agg time column, already aligned to the queried grain. */
 export interface TimeRange {
+  /** The measures' agg time dimension (metric_time), and its type as stored. */
+  dimension: Dimension;
+  rawType: TimeValueType;
   /** Inclusive lower bound. */
   start?: Date;
   /** Exclusive upper bound. */

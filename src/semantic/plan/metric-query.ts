@@ -40,6 +40,13 @@ export interface MetricQuery {
 }
 
 export const MAX_LIMIT = 1_000_000;
+/** Output names are compared as written; lower snake case keeps them distinct in every warehouse. */
+const ALIAS = /^[a-z][a-z0-9_]{0,62}$/;
+
+function suggestAlias(alias: string): string {
+  const cleaned = alias.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^[^a-z]+/, '').slice(0, 63);
+  return cleaned || 'my_metric';
+}
 const MAX_ITEMS = 100;
 
 /** MetricFlow's saved-query group-by syntax: `TimeDimension('metric_time', 'day')`, `Dimension('x__y')`, `Entity('x')`. */
@@ -107,6 +114,12 @@ export function normalizeMetricQuery(input: MetricQueryInput, graph: SemanticGra
 
   for (const m of metrics) {
     if (typeof m.name !== 'string' || m.name.trim() === '') throw new SemanticError('INVALID_QUERY', 'Every metric needs a name.');
+    if (m.alias !== undefined && m.alias !== null && !ALIAS.test(m.alias)) {
+      throw new SemanticError(
+        'INVALID_QUERY',
+        `Alias '${m.alias}' of metric '${m.name}' is not a valid column name: use lower-case letters, digits and underscores, starting with a letter (e.g. '${suggestAlias(m.alias)}').`,
+      );
+    }
   }
   for (const g of groupBy) {
     if (!g || typeof g.name !== 'string' || g.name.trim() === '') {

@@ -3,9 +3,9 @@ import type { Expr, FilterReference } from '../filter/filter-ast';
 import { parseExpression, parseWhereFilter } from '../filter/filter-parser';
 import { collectReferences } from '../filter/filter-walk';
 import { JoinResolver, type ResolvedLinkable } from '../model/join-resolver';
-import { METRIC_TIME, parseLinkableName, type GroupByInput, type LinkableName } from '../model/linkable-name';
-import type { SemanticGraph } from '../model/semantic-graph';
-import type { Measure, Metric, MetricInput, WhereFilterIntersection } from '../spec/manifest';
+import { METRIC_TIME, linkableOutputName, parseLinkableName, type GroupByInput, type LinkableName } from '../model/linkable-name';
+import { dimensionGrain, grainRank, isStandardGrain, type ModelNode, type SemanticGraph } from '../model/semantic-graph';
+import { TIME_GRANULARITIES, type Dimension, type Measure, type Metric, type MetricInput, type WhereFilterIntersection } from '../spec/manifest';
 import type { LeafPlan, LogicalPlan, MetricExpr } from './logical-plan';
 import type { MetricQuery } from './metric-query';
 import { addGrain, truncateToGrain } from './time-literal';
@@ -45,13 +45,19 @@ export class QueryPlanner {
 
   plan(query: MetricQuery): LogicalPlan {
     const queryFilters = query.where.map((w) => parseWhereFilter(w));
-    const groupByNames = query.groupBy.map((g) => parseLinkableName(g, this.isTimeElement));
+    const requested = query.metrics.map((m) => this.metric(m.name));
+    const defaultGrain = this.defaultMetricTimeGrain(requested);
+    const groupByNames = query.groupBy.map((g) => {
+      const name = parseLinkableName(g, this.isTimeElement);
+      // metric_time without a grain: one grain for every measure, so the leaves line up.
+      return name.element === METRIC_TIME && !name.grain && !name.datePart ? { ...name, grain: defaultGrain } : name;
+    });
     const leaves = new Map<string, LeafPlan>();
     const ctx: BuildContext = { query, groupByNames, leaves };
 
-    const metrics = query.metrics.map((requested) => {
-      const metric = this.metric(requested.name);
-      return { outputName: requested.alias ?? metric.name, metric, expr: this.metricExpr(metric, queryFilters, [], ctx, []) };
+    const metrics = query.metrics.map((m, i) => {
+      const metric = requested[i]!;
+      return { outputName: m.alias ?? metric.name, metric, expr: this.metricExpr(metric, queryFilters, [], ctx, []) };
     });
     const outputs = new Set<string>();
     const first = [...leaves.values()][0]!;
@@ -66,6 +72,23 @@ export class QueryPlanner {
     }
     const orderBy = query.orderBy.map((o) => ({ outputName: this.orderByName(o, groupByNames, groupBy, metrics), desc: o.descending }));
     return { groupBy, leaves: [...leaves.values()], metrics, orderBy, limit: query.limit };
+  }
+
+  /**
+   * The grain of metric_time asked for without one: the coarsest of the measures' data grains and of
+   * the metrics' own `time_granularity` defaults (MetricFlow's default granularity).
+   */
+  private defaultMetricTimeGrain(metrics: Metric[]): string {
+    const ranks: number[] = [];
+    for (const metric of metrics) {
+      if (metric.time_granularity && isStandardGrain(metric.time_granularity)) ranks.push(grainRank(metric.time_granularity));
+      for (const measureName of this.graph.measuresOf(metric.name)) {
+        const model = this.graph.measureModels.get(measureName);
+        const dim = model?.aggTimeDimension(model.measures.get(measureName)!);
+        if (dim) ranks.push(grainRank(dimensionGrain(dim)));
+      }
+    }
+    return ranks.length === 0 ? 'day' : TIME_GRANULARITIES[Math.max(...ranks)]!;
   }
 
   private metric(name: string): Metric {
@@ -105,7 +128,7 @@ export class QueryPlanner {
     const p = metric.type_params;
     const input = (i: MetricInput): MetricExpr => {
       if (i.offset_window || i.offset_to_grain) {
-        throw new SemanticError('INVALID_QUERY', `Metric '${metric.name}': input offsets (offset_window/offset_to_grain) are not supported yet.`);
+        throw new SemanticError('UNSUPPORTED', `Metric '${metric.name}': input offsets (offset_window/offset_to_grain) are not supported yet.`);
       }
       const inputFilters = this.filtersOf(i.filter, `metric '${metric.name}' input '${i.name}' filter`);
       const inputKeys = i.filter?.where_filters.map((f) => f.where_sql_template) ?? [];
@@ -128,7 +151,7 @@ export class QueryPlanner {
       }
       default:
         throw new SemanticError(
-          'INVALID_QUERY',
+          'UNSUPPORTED',
           `Metric '${metric.name}' is a ${metric.type} metric; ${metric.type} metrics are not supported yet.`,
         );
     }
@@ -141,7 +164,7 @@ export class QueryPlanner {
       throw new SemanticError('INVALID_DEFINITION', `Metric '${metric.name}' uses unknown measure '${measureName}'.`);
     }
     if (!['sum', 'count', 'count_distinct', 'average', 'min', 'max', 'sum_boolean'].includes(measure.agg)) {
-      throw new SemanticError('INVALID_QUERY', `Measure '${measure.name}' aggregates by ${measure.agg}, which is not supported yet.`);
+      throw new SemanticError('UNSUPPORTED', `Measure '${measure.name}' aggregates by ${measure.agg}, which is not supported yet.`);
     }
     const aggTime = model.aggTimeDimension(measure);
     // Query filters are shared by every leaf; the key only needs the definition filters.
@@ -167,7 +190,7 @@ export class QueryPlanner {
       filters,
       groupBy,
       filterRefs,
-      timeRange: this.timeRange(ctx.query, groupBy, aggTime?.type_params?.time_granularity ?? 'day'),
+      timeRange: aggTime ? this.timeRange(ctx.query, groupBy, model, aggTime) : undefined,
     };
     ctx.leaves.set(key, leaf);
     return { k: 'measure', leaf, measure };
@@ -175,7 +198,7 @@ export class QueryPlanner {
 
   private resolveRef(ref: FilterReference, measure: Measure, metricName: string): ResolvedLinkable {
     if (ref.type === 'metric') {
-      throw new SemanticError('INVALID_FILTER', `Filtering on metrics ({{ Metric('${ref.name}', …) }}) is not supported yet.`);
+      throw new SemanticError('UNSUPPORTED', `Filtering on metrics ({{ Metric('${ref.name}', …) }}) is not supported yet.`);
     }
     const input: GroupByInput =
       ref.type === 'entity' ? { name: ref.name } : { name: ref.name, grain: ref.grain, datePart: ref.datePart };
@@ -184,11 +207,13 @@ export class QueryPlanner {
   }
 
   /** startTime/endTime constrain metric_time, widened to whole periods of the queried grain (as MetricFlow does). */
-  private timeRange(query: MetricQuery, groupBy: ResolvedLinkable[], dataGrain: string): LeafPlan['timeRange'] {
+  private timeRange(query: MetricQuery, groupBy: ResolvedLinkable[], model: ModelNode, dimension: Dimension): LeafPlan['timeRange'] {
     if (!query.startTime && !query.endTime) return undefined;
     const metricTime = groupBy.find((g) => g.kind === 'time' && g.isMetricTime && !g.datePart);
-    const grain = metricTime?.kind === 'time' ? metricTime.grain : dataGrain;
+    const grain = metricTime?.kind === 'time' ? metricTime.grain : dimensionGrain(dimension);
     return {
+      dimension,
+      rawType: this.graph.rawTimeType(model, dimension),
       start: query.startTime ? truncateToGrain(query.startTime, grain) : undefined,
       end: query.endTime ? addGrain(truncateToGrain(query.endTime, grain), grain, 1) : undefined,
     };
@@ -203,8 +228,13 @@ export class QueryPlanner {
     const outputs = [...groupBy.map((g) => g.outputName), ...metrics.map((m) => m.outputName)];
     let wanted = o.name;
     if (o.groupBy) {
-      const parsed = parseLinkableName(o.groupBy, this.isTimeElement, 'INVALID_GROUP_BY');
+      const parsed = parseLinkableName(o.groupBy, this.isTimeElement, 'INVALID_ORDER_BY');
+      const exact = linkableOutputName(parsed.entityPath, parsed.element, parsed.grain, parsed.datePart);
+      if (outputs.includes(exact)) return exact;
       wanted = [...parsed.entityPath, parsed.element].join('__');
+      if (parsed.grain || parsed.datePart) {
+        throw new SemanticError('INVALID_ORDER_BY', `Cannot order by '${exact}': group by it too, or order by one of ${outputs.join(', ')}.`, didYouMean(exact, outputs));
+      }
     }
     if (wanted && outputs.includes(wanted)) return wanted;
     // `metric_time` (or `customer__country`) ordering a group-by asked for with a grain.

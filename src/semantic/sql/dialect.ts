@@ -11,8 +11,6 @@ export interface SqlDialect {
   readonly capabilities: {
     /** `QUALIFY` after window functions. */
     readonly supportsQualify: boolean;
-    /** Scanning less data by filtering a partition column (a filter on it is worth pushing down). */
-    readonly prunesPartitions: boolean;
   };
   createRenderer(): SqlRenderer;
 }

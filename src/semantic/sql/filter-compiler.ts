@@ -1,20 +1,21 @@
 import { SemanticError } from '../errors';
 import type { ComparisonOp, Expr } from '../filter/filter-ast';
 import type { ResolvedLinkable } from '../model/join-resolver';
-import { timeValueType } from '../model/semantic-graph';
+import type { TimeValueType } from '../model/semantic-graph';
 import { refKey } from '../plan/query-planner';
 import { addGrain, formatTimeParameter, parseTimeLiteral, truncateToGrain } from '../plan/time-literal';
 import type { Dimension } from '../spec/manifest';
 import type { SqlExpr } from './sql-node';
 
-/** A bound on a fact's own time column implied by a filter: `column op value`. */
+type TimeLinkable = Extract<ResolvedLinkable, { kind: 'time' }>;
+
+/** A bound on a time column implied by a top-level filter condition: `column op value`. */
 export interface TimeBound {
-  dimension: Dimension;
+  /** Where the column is: the fact's own (`path` empty) or a joined model's. */
+  linkable: Pick<TimeLinkable, 'path' | 'dimension' | 'rawType'>;
   op: '>=' | '<';
   value: Date;
 }
-
-type TimeLinkable = Extract<ResolvedLinkable, { kind: 'time' }>;
 
 const FLIP: Record<ComparisonOp, ComparisonOp> = { '=': '=', '!=': '!=', '<': '>', '<=': '>=', '>': '<', '>=': '<=' };
 
@@ -32,8 +33,8 @@ export class FilterCompiler {
     private readonly resolved: (key: string) => ResolvedLinkable,
   ) {}
 
-  static boundPredicate(dimension: Dimension, op: '>=' | '<', value: Date): SqlExpr {
-    const type = timeValueType(dimension);
+  /** `column op value` on the stored column, so that BigQuery prunes partitions on it. */
+  static boundPredicate(dimension: Dimension, type: TimeValueType, op: '>=' | '<', value: Date): SqlExpr {
     return {
       k: 'binary',
       op,
@@ -132,17 +133,14 @@ export class FilterCompiler {
   }
 
   private collectBounds(e: Expr): void {
-    const local = (x: Expr) => {
-      const r = this.timeRef(x);
-      return r && r.path.length === 0 ? r : undefined;
-    };
+    const local = (x: Expr) => this.timeRef(x);
     const bound = (time: TimeLinkable, op: ComparisonOp, lit: Expr) => {
       if (lit.kind !== 'literal' || typeof lit.value !== 'string') return;
       const value = this.timeValue(lit.value, time);
       // trunc(col) >= x implies col >= x; trunc(col) <= x implies col < trunc(x) + 1 grain.
-      if (op === '>=' || op === '>' || op === '=') this.timeBounds.push({ dimension: time.dimension, op: '>=', value });
+      if (op === '>=' || op === '>' || op === '=') this.timeBounds.push({ linkable: time, op: '>=', value });
       if (op === '<=' || op === '<' || op === '=') {
-        this.timeBounds.push({ dimension: time.dimension, op: '<', value: addGrain(truncateToGrain(value, time.grain), time.grain, 1) });
+        this.timeBounds.push({ linkable: time, op: '<', value: addGrain(truncateToGrain(value, time.grain), time.grain, 1) });
       }
     };
     if (e.kind === 'compare') {

@@ -1,11 +1,10 @@
 import type { JoinStep, ResolvedLinkable } from '../model/join-resolver';
-import { dimensionGrain, type ModelNode } from '../model/semantic-graph';
+import type { ModelNode } from '../model/semantic-graph';
 import type { LeafPlan } from '../plan/logical-plan';
 import type { Measure } from '../spec/manifest';
 import type { SqlDialect } from './dialect';
 import { FilterCompiler, type TimeBound } from './filter-compiler';
 import { and, col, type FromItem, type JoinNode, type SelectNode, type SqlExpr } from './sql-node';
-import { formatTimeParameter } from '../plan/time-literal';
 
 const BASE_ALIAS = 'm';
 
@@ -141,38 +140,30 @@ export class LeafBuilder {
       case 'time': {
         const raw = instance.dimension(r.dimension.name);
         if (r.datePart) return { k: 'extract', part: r.datePart, arg: raw };
-        if (r.grain === dimensionGrain(r.dimension)) return raw;
-        return { k: 'dateTrunc', grain: r.grain, arg: raw, valueType: r.valueType };
+        // A DATE is already at day grain; everything else is truncated (and typed by its grain).
+        if (r.rawType === 'DATE' && r.grain === 'day') return raw;
+        return { k: 'dateTrunc', grain: r.grain, arg: raw, from: r.rawType, to: r.valueType };
       }
     }
   }
 
   /**
-   * Time bounds on the fact's own time columns go into its subquery, on the raw column, so that
-   * BigQuery prunes partitions; where the table is partitioned by another column, the same range
-   * is also stated on the partition column (only for dialects that prune).
+   * Time bounds implied by the filters, and startTime/endTime, go into the subquery of the model
+   * whose column they bound, on the column as stored: that is what BigQuery prunes partitions on.
+   * Filter bounds are implied by top-level conditions that stay in the outer WHERE, so narrowing a
+   * joined model's rows early cannot change the result; startTime/endTime apply only here.
    */
   private pushDownTimeBounds(fromFilters: TimeBound[]): void {
     const bounds = [...fromFilters];
-    const { timeRange } = this.leaf;
-    if (timeRange) {
-      const dim = this.leaf.model.aggTimeDimension(this.leaf.measures[0]!)!;
-      if (timeRange.start) bounds.push({ dimension: dim, op: '>=', value: timeRange.start });
-      if (timeRange.end) bounds.push({ dimension: dim, op: '<', value: timeRange.end });
+    const range = this.leaf.timeRange;
+    if (range) {
+      const linkable = { path: [], dimension: range.dimension, rawType: range.rawType };
+      if (range.start) bounds.push({ linkable, op: '>=', value: range.start });
+      if (range.end) bounds.push({ linkable, op: '<', value: range.end });
     }
-    const partition = this.leaf.model.partitionDimension;
     for (const b of tightest(bounds)) {
-      this.base.pushdown.push(FilterCompiler.boundPredicate(b.dimension, b.op, b.value));
-      if (partition && partition !== b.dimension && this.dialect.capabilities.prunesPartitions) {
-        // A partition holds whole days: compare dates, inclusively, so no row in range is dropped.
-        const day = formatTimeParameter(b.value, 'DATE');
-        this.base.pushdown.push({
-          k: 'binary',
-          op: b.op === '>=' ? '>=' : '<=',
-          left: { k: 'definition', sql: partition.expr ?? partition.name },
-          right: { k: 'cast', arg: { k: 'param', value: day }, type: 'DATE' },
-        });
-      }
+      const { path, dimension, rawType } = b.linkable;
+      this.instanceFor(path).pushdown.push(FilterCompiler.boundPredicate(dimension, rawType, b.op, b.value));
     }
   }
 }
@@ -181,7 +172,7 @@ export class LeafBuilder {
 function tightest(bounds: TimeBound[]): TimeBound[] {
   const best = new Map<string, TimeBound>();
   for (const b of bounds) {
-    const key = `${b.dimension.name}:${b.op}`;
+    const key = `${b.linkable.path.map((s) => `${s.entity}>${s.to.name}`).join('/')}:${b.linkable.dimension.name}:${b.op}`;
     const current = best.get(key);
     const tighter = !current || (b.op === '>=' ? b.value > current.value : b.value < current.value);
     if (tighter) best.set(key, b);

@@ -25,7 +25,8 @@ export type SqlExpr =
   | { k: 'isNull'; arg: SqlExpr; negated: boolean }
   | { k: 'cast'; arg: SqlExpr; type: CastType }
   | { k: 'case'; whens: { when: SqlExpr; then: SqlExpr }[]; else?: SqlExpr }
-  | { k: 'dateTrunc'; grain: string; arg: SqlExpr; valueType: 'DATE' | 'TIMESTAMP' }
+  /** Truncation to a grain: `from` is the argument's type, `to` the result's (DATE from day up). */
+  | { k: 'dateTrunc'; grain: string; arg: SqlExpr; from: 'DATE' | 'TIMESTAMP'; to: 'DATE' | 'TIMESTAMP' }
   | { k: 'extract'; part: string; arg: SqlExpr }
   /** `num / den` as a float, NULL when the denominator is 0 (ratio metrics). */
   | { k: 'ratio'; num: SqlExpr; den: SqlExpr }

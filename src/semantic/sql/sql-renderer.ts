@@ -32,7 +32,7 @@ export abstract class SqlRenderer {
   protected abstract parameterPlaceholder(name: string): string;
   protected abstract tableName(relation: NodeRelation): string;
   protected abstract castTypeName(type: CastType): string;
-  protected abstract dateTrunc(grain: string, arg: string, valueType: 'DATE' | 'TIMESTAMP'): string;
+  protected abstract dateTrunc(grain: string, arg: string, from: 'DATE' | 'TIMESTAMP', to: 'DATE' | 'TIMESTAMP'): string;
   protected abstract extract(part: string, arg: string): string;
 
   protected ratio(num: string, den: string): string {
@@ -65,7 +65,8 @@ export abstract class SqlRenderer {
       lines.push(`${indent}GROUP BY ${node.groupBy.map((g) => this.expr(g)).join(', ')}`);
     }
     if (node.orderBy && node.orderBy.length > 0) {
-      lines.push(`${indent}ORDER BY ${node.orderBy.map((o) => `${this.expr(o.expr)}${o.desc ? ' DESC' : ''}`).join(', ')}`);
+      // NULLs last either way: warehouses disagree on the default, and top-N results must not.
+      lines.push(`${indent}ORDER BY ${node.orderBy.map((o) => `${this.expr(o.expr)}${o.desc ? ' DESC' : ''} NULLS LAST`).join(', ')}`);
     }
     if (node.limit) lines.push(`${indent}LIMIT ${this.expr(node.limit)}`);
     return lines.join('\n');
@@ -137,7 +138,7 @@ export abstract class SqlRenderer {
         return `CASE ${whens}${e.else ? ` ELSE ${this.expr(e.else)}` : ''} END`;
       }
       case 'dateTrunc':
-        return this.dateTrunc(e.grain, this.expr(e.arg), e.valueType);
+        return this.dateTrunc(e.grain, this.expr(e.arg), e.from, e.to);
       case 'extract':
         return this.extract(e.part, this.expr(e.arg));
       case 'ratio':

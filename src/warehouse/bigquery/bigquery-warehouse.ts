@@ -14,10 +14,13 @@ import {
   type ExecuteOptions,
   type ParameterValue,
   type ResultColumn,
+  type TableColumns,
+  type TableRef,
+  tableKey,
   type Warehouse,
   type WarehouseResult,
 } from '../warehouse';
-import { parameterTypes, sanitizeLabels, toColumns, toRow } from './bigquery-values';
+import { columnTypeOf, parameterTypes, sanitizeLabels, toColumns, toRow } from './bigquery-values';
 
 export interface BigQueryWarehouseOptions {
   projectId: string;
@@ -99,6 +102,26 @@ export class BigQueryWarehouse implements Warehouse {
       }
       throw this.toWarehouseError(error);
     }
+  }
+
+  /** One tables.get per table (in parallel); a table that does not exist (404) is left out. */
+  async describeTables(tables: TableRef[]): Promise<TableColumns> {
+    const out: TableColumns = new Map();
+    await Promise.all(
+      tables.map(async (t) => {
+        try {
+          const [metadata] = await this.client
+            .dataset(t.schema, { projectId: t.database ?? this.options.projectId })
+            .table(t.table)
+            .getMetadata();
+          const fields = (metadata as { schema?: { fields?: TableField[] } }).schema?.fields ?? [];
+          out.set(tableKey(t), new Map(fields.map((f) => [String(f.name).toLowerCase(), columnTypeOf(f)])));
+        } catch (error) {
+          if ((error as GoogleErrorLike).code !== 404) throw this.toWarehouseError(error);
+        }
+      }),
+    );
+    return out;
   }
 
   async dryRun(sql: string, parameters: Record<string, ParameterValue>): Promise<DryRunResult> {

@@ -4,8 +4,6 @@ import {
   ANDROID_VERSIONS,
   APP_HOUR_WEIGHTS,
   APP_VERSIONS,
-  CONTENT_CATEGORIES,
-  CONTENT_TYPES,
   COUNTRIES,
   IOS_MODELS,
   IOS_VERSIONS,
@@ -14,7 +12,8 @@ import {
   USERNAME_NOUNS,
 } from './demo-reference-data';
 import { DemoSizePlan, WINDOW_DAYS, WINDOW_END, WINDOW_START } from './demo-size-plan';
-import { pick, str, strList, weightedIndexList } from './demo-sql-helpers';
+import { engagementSteps } from './demo-engagement-sql';
+import { pick, str, strList, versionAt, weightedIndexList } from './demo-sql-helpers';
 
 export interface DemoStep {
   /** Shown in progress reports. */
@@ -64,9 +63,10 @@ const PLACES: DemoStep = {
     `INSERT INTO demo_locations VALUES ${locationRows()}`,
     `CREATE OR REPLACE TABLE marts.dim_location AS
      SELECT location_key, city, region, country_code, country_name, continent FROM demo_locations ORDER BY location_key`,
-    // Each country's cities, biggest first, for picking a session's city.
+    // Each country's cities, biggest first, for picking a session's city; keyed by the index into COUNTRIES
+    // that the users' history carries.
     `CREATE OR REPLACE TEMP TABLE demo_country_cities AS
-     SELECT country_code, list(location_key ORDER BY city_rank) AS keys FROM demo_locations GROUP BY country_code`,
+     SELECT country_index, list(location_key ORDER BY city_rank) AS keys FROM demo_locations GROUP BY country_index`,
   ],
 };
 
@@ -172,6 +172,11 @@ function usersStep(plan: DemoSizePlan): DemoStep {
  * Sessions: each user gets a session count proportional to weight × active days, normalized so the
  * total hits the plan; each candidate lands on a random active day and survives with probability 1
  * on weekends and 0.8 on weekdays (weekends +25%).
+ *
+ * Each session carries its user's version change times (t2..t4), so the events can pick their SCD2
+ * version by comparing timestamps instead of an ASOF join over every event; the city comes from the
+ * country of the version valid at session start. Sorted by date, so the per-day-range event chunks
+ * read only their own row groups.
  */
 function sessionsStep(plan: DemoSizePlan): DemoStep {
   const hourPick = weightedIndexList(APP_HOUR_WEIGHTS);
@@ -180,7 +185,7 @@ function sessionsStep(plan: DemoSizePlan): DemoStep {
     statements: [
       `CREATE OR REPLACE TEMP TABLE demo_sessions AS
        WITH active AS (
-         SELECT *, (coalesce(churn_day, ${W1}) - first_day + 1) AS days FROM demo_users
+         SELECT *, (coalesce(churn_day, ${W1}) - first_day + 1) AS days FROM demo_user_history
        ), norm AS (
          -- An integer sum: a parallel floating-point sum could differ in its last bit between runs.
          SELECT ${plan.sessions} / (sum((weight * days * 1000)::BIGINT) / 1000.0) AS c FROM active
@@ -196,130 +201,25 @@ function sessionsStep(plan: DemoSizePlan): DemoStep {
                 ${pick(hourPick, `rnd(idx, j, 's.h')`)} - 1 AS hour
          FROM placed
          WHERE isodow(session_date) >= 6 OR rnd(idx, j, 's.wk') < 0.8
+       ), started AS (
+         SELECT *,
+                -- Keep the whole session inside its day, so events and session share a date.
+                session_date::TIMESTAMP + to_milliseconds(greatest(0, least(
+                    (hour * 3600 + floor(rnd(idx, j, 's.sec') * 3600)::BIGINT) * 1000,
+                    86400000 - n_events * gap_ms - 400000))) AS session_start
+         FROM kept
        )
-       SELECT idx, j, 's' || idx || '-' || j AS session_id, user_id, is_creator, weight, session_date, n_events, gap_ms,
-              -- Keep the whole session inside its day, so events and session share a date.
-              session_date::TIMESTAMP + to_milliseconds(greatest(0, least(
-                  (hour * 3600 + floor(rnd(idx, j, 's.sec') * 3600)::BIGINT) * 1000,
-                  86400000 - n_events * gap_ms - 400000))) AS session_start,
-              CASE WHEN rnd(idx, j, 's.dev') < 0.1 THEN second_device ELSE primary_device END AS device_key
-       FROM kept`,
-      // The city comes from the user's country at session start (their SCD2 version then).
-      `CREATE OR REPLACE TEMP TABLE demo_sessions_placed AS
-       SELECT s.*, (cc.keys[1 + floor(pow(rnd(s.idx, s.j, 's.city'), 1.6) * len(cc.keys))::INTEGER])::INTEGER AS location_key
-       FROM demo_sessions s
-       ASOF JOIN marts.dim_users d ON s.user_id = d.user_id AND s.session_start >= d.valid_from
-       JOIN demo_country_cities cc ON cc.country_code = d.country`,
+       SELECT s.idx, s.j, 's' || s.idx || '-' || s.j AS session_id, s.user_id, s.is_creator, s.session_date, s.n_events,
+              s.gap_ms, s.session_start, s.t2, s.t3, s.t4,
+              CASE WHEN rnd(s.idx, s.j, 's.dev') < 0.1 THEN s.second_device ELSE s.primary_device END AS device_key,
+              (cc.keys[1 + floor(pow(rnd(s.idx, s.j, 's.city'), 1.6) * len(cc.keys))::INTEGER])::INTEGER AS location_key
+       FROM started s
+       JOIN demo_country_cities cc ON cc.country_index = [s.c1, s.c2, s.c3, s.c4][${versionAt('s.session_start', 's.')}]
+       ORDER BY s.session_date, s.idx, s.j`,
     ],
   };
 }
 
 export function appMartsSteps(plan: DemoSizePlan): DemoStep[] {
   return [CALENDAR, PLACES, devicesStep(plan), usersStep(plan), sessionsStep(plan), ...engagementSteps(plan)];
-}
-
-/** Events inside sessions, the posts they create and view, and the session facts rolled up from them. */
-function engagementSteps(plan: DemoSizePlan): DemoStep[] {
-  const typePick = weightedIndexList(CONTENT_TYPES.map(([, w]) => w));
-  const eventKey = 'j * 1000 + e';
-  return [
-    {
-      name: 'events',
-      statements: [
-        `CREATE OR REPLACE TEMP TABLE demo_events AS
-         WITH expanded AS (
-           SELECT s.*, unnest(range(n_events)) AS e FROM demo_sessions_placed s
-         ), typed AS (
-           SELECT *, CASE WHEN e = 0 THEN 'app_open'
-                          WHEN is_creator AND rnd(idx, ${eventKey}, 'e.t') < 0.10 THEN 'post_created'
-                          WHEN rnd(idx, ${eventKey}, 'e.t') < 0.72 THEN 'post_viewed'
-                          WHEN rnd(idx, ${eventKey}, 'e.t') < 0.88 THEN 'reaction'
-                          WHEN rnd(idx, ${eventKey}, 'e.t') < 0.95 THEN 'comment'
-                          ELSE 'share' END AS event_type
-           FROM expanded
-         )
-         SELECT 'e' || idx || '-' || j || '-' || e AS event_id, idx, j, e, session_id, user_id, session_date AS event_date,
-                session_start + to_milliseconds(e * gap_ms + CASE WHEN e = 0 THEN 0 ELSE floor(rnd(idx, ${eventKey}, 'e.jit') * gap_ms * 0.5)::BIGINT END) AS event_timestamp,
-                event_type, device_key, location_key,
-                CASE WHEN event_type = 'post_created' THEN 'p' || idx || '-' || j || '-' || e END AS own_content_id,
-                least(300.0, round(CASE event_type
-                    WHEN 'app_open' THEN 1 + rnd(idx, ${eventKey}, 'e.d') * 4
-                    WHEN 'post_created' THEN 20 + rexp(idx, ${eventKey}, 'e.d', 40.0)
-                    WHEN 'post_viewed' THEN 2 + rexp(idx, ${eventKey}, 'e.d', 12.0)
-                    WHEN 'reaction' THEN 1 + rnd(idx, ${eventKey}, 'e.d') * 2
-                    WHEN 'comment' THEN 8 + rexp(idx, ${eventKey}, 'e.d', 25.0)
-                    ELSE 3 + rnd(idx, ${eventKey}, 'e.d') * 8 END, 1)) AS engagement_duration_seconds,
-                (CASE event_type WHEN 'app_open' THEN 0 WHEN 'reaction' THEN 1 + floor(rnd(idx, ${eventKey}, 'e.i') * 3) ELSE 1 END)::INTEGER AS interaction_count
-         FROM typed`,
-      ],
-    },
-    {
-      name: 'dim_content',
-      statements: [
-        // Posts: every post_created event, plus a December backlog by users who already existed.
-        `CREATE OR REPLACE TEMP TABLE demo_posts AS
-         SELECT *, row_number() OVER (ORDER BY created_at, content_id) AS ordinal FROM (
-           SELECT own_content_id AS content_id, user_id AS creator_user_id, idx AS creator_idx, event_timestamp AS created_at
-           FROM demo_events WHERE event_type = 'post_created'
-           UNION ALL
-           SELECT 'p0-' || b, authors[1 + floor(rnd(b, 0, 'bk.a') * len(authors))::INTEGER],
-                  author_idx[1 + floor(rnd(b, 0, 'bk.a') * len(authors))::INTEGER],
-                  TIMESTAMP '2023-12-01' + to_seconds(floor(rnd(b, 0, 'bk.t') * 31 * 86400)::BIGINT)
-           FROM range(${plan.backlogPosts}) t(b),
-                (SELECT list(user_id ORDER BY idx) AS authors, list(idx ORDER BY idx) AS author_idx
-                 FROM demo_users WHERE signup_date < DATE '2023-12-01')
-         )`,
-        `CREATE OR REPLACE TEMP TABLE demo_posts_before AS
-         SELECT created_at, max(ordinal) AS n_before FROM demo_posts GROUP BY created_at`,
-        `CREATE OR REPLACE TABLE marts.dim_content AS
-         SELECT content_id, creator_user_id,
-                ${strList(CONTENT_TYPES.map(([t]) => t))}[${pick(typePick, `rnd(ordinal, 0, 'c.type')`)}] AS content_type,
-                -- Creators stick to a favourite category most of the time.
-                ${strList(CONTENT_CATEGORIES)}[1 + floor(CASE WHEN rnd(ordinal, 0, 'c.fav') < 0.6 THEN rnd(creator_idx, 0, 'c.cat')
-                                                        ELSE rnd(ordinal, 0, 'c.cat') END * ${CONTENT_CATEGORIES.length})::INTEGER] AS category,
-                created_at,
-                rnd(ordinal, 0, 'c.av') < 0.97 AS is_available
-         FROM demo_posts ORDER BY created_at, content_id`,
-      ],
-    },
-    {
-      name: 'fct_user_engagement',
-      statements: [
-        // Views, reactions, comments and shares target a post that already existed, mostly a recent one.
-        `CREATE OR REPLACE TABLE marts.fct_user_engagement AS
-         WITH placed AS (
-           SELECT ev.*, pb.n_before FROM demo_events ev
-           ASOF LEFT JOIN demo_posts_before pb ON ev.event_timestamp >= pb.created_at
-         ), targeted AS (
-           SELECT *, CASE WHEN event_type NOT IN ('app_open', 'post_created')
-                          THEN n_before - floor(n_before * pow(rnd(idx, j * 1000 + e, 'e.post'), 3))::BIGINT END AS target
-           FROM placed
-         )
-         SELECT t.event_id, t.event_date, t.event_timestamp, t.user_id, d.user_key, t.session_id,
-                coalesce(t.own_content_id, p.content_id) AS content_id,
-                t.device_key, t.location_key, t.event_type, t.engagement_duration_seconds, t.interaction_count
-         FROM targeted t
-         ASOF JOIN marts.dim_users d ON t.user_id = d.user_id AND t.event_timestamp >= d.valid_from
-         LEFT JOIN demo_posts p ON p.ordinal = t.target
-         ORDER BY t.event_date, t.idx, t.j, t.e`,
-      ],
-    },
-    {
-      name: 'fct_user_sessions',
-      statements: [
-        `CREATE OR REPLACE TABLE marts.fct_user_sessions AS
-         SELECT session_id, user_id, session_date, session_start, session_end,
-                date_diff('millisecond', session_start, session_end) / 1000.0 AS session_duration_seconds,
-                event_count, device_key, location_key
-         FROM (
-           SELECT session_id, any_value(user_id) AS user_id, any_value(event_date) AS session_date,
-                  min(event_timestamp) AS session_start,
-                  max(event_timestamp + to_milliseconds((engagement_duration_seconds * 1000)::BIGINT)) AS session_end,
-                  count(*)::INTEGER AS event_count, any_value(device_key) AS device_key, any_value(location_key) AS location_key
-           FROM marts.fct_user_engagement GROUP BY session_id
-         )
-         ORDER BY session_date, session_id`,
-      ],
-    },
-  ];
 }

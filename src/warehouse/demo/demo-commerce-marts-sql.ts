@@ -1,7 +1,7 @@
 import { DemoStep } from './demo-app-marts-sql';
 import { BR_CITIES, CUSTOMER_SEGMENTS, PRODUCT_CATEGORIES, SHOP_HOUR_WEIGHTS } from './demo-reference-data';
 import { DemoSizePlan, WINDOW_DAYS, WINDOW_END, WINDOW_START } from './demo-size-plan';
-import { pick, strList, weightedIndexList } from './demo-sql-helpers';
+import { pick, strList, versionAt, weightedIndexList } from './demo-sql-helpers';
 
 const W0 = `DATE '${WINDOW_START}'`;
 const W1 = `DATE '${WINDOW_END}'`;
@@ -36,7 +36,8 @@ function customersStep(plan: DemoSizePlan): DemoStep {
               ${pick(cityPick, `rnd(idx, 0, 'c.city')`)} AS city_index,
               CASE WHEN u_changes < 0.55 THEN 0 WHEN u_changes < 0.85 THEN 1 WHEN u_changes < 0.97 THEN 2 ELSE 3 END AS n_changes
        FROM drawn`,
-      `CREATE OR REPLACE TABLE marts.dim_customer AS
+      // One row per customer with its whole history, kept so orders can find their version without a join.
+      `CREATE OR REPLACE TEMP TABLE demo_customer_history AS
        WITH t AS (
          SELECT *, first_seen::TIMESTAMP AS t1, date_diff('second', first_seen::TIMESTAMP, ${AFTER_WINDOW}) AS span_s FROM demo_customers
        ), walk AS (
@@ -45,9 +46,9 @@ function customersStep(plan: DemoSizePlan): DemoStep {
          FROM t
        ), walk3 AS (
          SELECT *, next_segment(s2, 2, rnd(idx, 3, 'c.s')) AS s3 FROM walk
-       ), walk4 AS (
-         SELECT *, next_segment(s3, 2, rnd(idx, 4, 'c.s')) AS s4 FROM walk3
        )
+       SELECT *, next_segment(s3, 2, rnd(idx, 4, 'c.s')) AS s4 FROM walk3`,
+      `CREATE OR REPLACE TABLE marts.dim_customer AS
        SELECT (idx * 10 + v)::BIGINT AS customer_key, customer_id,
               ${cityNames}[city_index] AS customer_city, ${cityStates}[city_index] AS customer_state,
               ${strList(CUSTOMER_SEGMENTS)}[[s1, s2, s3, s4][v]] AS customer_segment,
@@ -55,7 +56,7 @@ function customersStep(plan: DemoSizePlan): DemoStep {
               CASE WHEN v <= n_changes THEN [t1, t2, t3, t4][v + 1] END AS valid_to,
               v = n_changes + 1 AS is_current,
               v::INTEGER AS version
-       FROM (SELECT *, unnest(range(1, n_changes + 2)) AS v FROM walk4)
+       FROM (SELECT *, unnest(range(1, n_changes + 2)) AS v FROM demo_customer_history)
        ORDER BY customer_id, version`,
       `CREATE OR REPLACE VIEW marts.dim_customer_current AS SELECT * FROM marts.dim_customer WHERE is_current`,
     ],
@@ -99,7 +100,7 @@ function ordersStep(plan: DemoSizePlan): DemoStep {
     statements: [
       `CREATE OR REPLACE TEMP TABLE demo_orders AS
        WITH active AS (
-         SELECT *, greatest(first_seen, ${W0}) AS first_day, (${W1} - greatest(first_seen, ${W0}) + 1) AS days FROM demo_customers
+         SELECT *, greatest(first_seen, ${W0}) AS first_day, (${W1} - greatest(first_seen, ${W0}) + 1) AS days FROM demo_customer_history
        ), norm AS (
          SELECT ${plan.orders} / (sum((weight * days * 1000)::BIGINT) / 1000.0) AS c FROM active
        ), candidates AS (
@@ -124,7 +125,9 @@ function ordersStep(plan: DemoSizePlan): DemoStep {
                    ELSE 'shipped' END AS order_status,
               estimated_delivery_days, transit_days,
               ${pick(itemCountPick, `rnd(idx, j, 'o.items')`)} AS n_items,
-              (${pick(paymentPick, `rnd(idx, j, 'o.pay')`)})::INTEGER AS payment_count
+              (${pick(paymentPick, `rnd(idx, j, 'o.pay')`)})::INTEGER AS payment_count,
+              -- The customer's version at purchase time, without an ASOF join (see versionAt).
+              (idx * 10 + ${versionAt('order_purchase_timestamp')})::BIGINT AS customer_key
        FROM timed`,
     ],
   };
@@ -150,7 +153,7 @@ function orderFactsStep(plan: DemoSizePlan): DemoStep {
          SELECT order_id, sum(price + freight_value) AS total_order_value, sum(freight_value) AS freight_value, count(*)::INTEGER AS item_count
          FROM marts.fact_order_items GROUP BY order_id
        )
-       SELECT o.order_id, o.customer_id, c.customer_key, o.order_date, o.order_purchase_timestamp, o.order_status,
+       SELECT o.order_id, o.customer_id, o.customer_key, o.order_date, o.order_purchase_timestamp, o.order_status,
               o.order_date + o.estimated_delivery_days AS estimated_delivery_date,
               CASE WHEN o.order_status = 'delivered' THEN o.order_date + o.transit_days END AS delivery_date,
               i.total_order_value::DECIMAL(12,2) AS total_order_value, i.freight_value::DECIMAL(12,2) AS freight_value,
@@ -160,7 +163,6 @@ function orderFactsStep(plan: DemoSizePlan): DemoStep {
               CASE WHEN o.order_status = 'delivered' THEN o.transit_days > o.estimated_delivery_days END AS is_late_delivery
        FROM demo_orders o
        JOIN items i ON i.order_id = o.order_id
-       ASOF JOIN marts.dim_customer c ON o.customer_id = c.customer_id AND o.order_purchase_timestamp >= c.valid_from
        ORDER BY o.order_date, o.order_id`,
     ],
   };

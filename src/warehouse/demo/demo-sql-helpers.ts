@@ -34,6 +34,16 @@ export function pick(list: string, u: string): string {
 }
 
 /**
+ * The 1-based SCD2 version of a user or customer at time `ts`, from the row's version start times t2..t4
+ * (NULL when there are fewer changes): the version an ASOF join on valid_from would find, computed
+ * without a join, since each row already carries its own history.
+ */
+export function versionAt(ts: string, prefix = ''): string {
+  const after = (k: number) => `coalesce(${ts} >= ${prefix}t${k}, false)::INTEGER`;
+  return `(1 + ${after(2)} + ${after(3)} + ${after(4)})`;
+}
+
+/**
  * Temporary macros shared by every step. `rnd(a, b, salt)` is a uniform draw in [0, 1) that depends
  * only on its arguments and the seed: unlike random(), it gives the same value whatever the thread
  * count or row order, which is what makes the marts reproducible.

@@ -63,6 +63,19 @@ export function columnTypeOf(typeId: DuckDBTypeId): ColumnType {
   }
 }
 
+/** The ColumnType of a type name as information_schema spells it ('DECIMAL(12,2)', 'TIMESTAMP WITH TIME ZONE', …). */
+export function columnTypeOfName(dataType: string): ColumnType {
+  const name = dataType.toUpperCase();
+  if (name === 'DATE') return 'DATE';
+  if (name.startsWith('TIMESTAMP')) return 'TIMESTAMP';
+  if (name.startsWith('DECIMAL') || name.startsWith('NUMERIC')) return 'NUMERIC';
+  if (['VARCHAR', 'UUID'].includes(name) || name.startsWith('ENUM')) return 'STRING';
+  if (['DOUBLE', 'FLOAT', 'REAL'].includes(name)) return 'FLOAT';
+  if (name === 'BOOLEAN') return 'BOOLEAN';
+  if (/^U?(TINYINT|SMALLINT|INTEGER|BIGINT|HUGEINT)$/.test(name)) return 'INTEGER';
+  return 'JSON';
+}
+
 const identity: CellConverter = (value) => value as Cell;
 
 /** BIGINT-like values: exact numbers while they fit a double, strings beyond (the port's contract). */

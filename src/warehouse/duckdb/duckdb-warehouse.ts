@@ -7,9 +7,12 @@ import {
   Warehouse,
   WarehouseError,
   WarehouseResult,
+  type TableColumns,
+  type TableRef,
+  tableKey,
 } from '../warehouse';
 import { DuckDbConnectionPool } from './duckdb-connection-pool';
-import { convertResult } from './duckdb-result-converter';
+import { columnTypeOfName, convertResult } from './duckdb-result-converter';
 
 export interface DuckDbOpenOptions {
   /** Open the file read-only (serving never writes; lets several processes share one file). */
@@ -53,6 +56,23 @@ export class DuckDbWarehouse implements Warehouse {
     const run = this.run(sql, parameters, options.timeoutMs);
     this.track(run);
     return run;
+  }
+
+  async describeTables(tables: TableRef[]): Promise<TableColumns> {
+    const out: TableColumns = new Map();
+    if (tables.length === 0) return out;
+    const wanted = new Set(tables.map(tableKey));
+    const result = await this.execute(
+      `SELECT table_schema, table_name, column_name, data_type FROM information_schema.columns ORDER BY table_schema, table_name, ordinal_position`,
+      {},
+    );
+    for (const [schema, table, column, dataType] of result.rows as string[][]) {
+      const key = tableKey({ schema: schema!, table: table! });
+      if (!wanted.has(key)) continue;
+      if (!out.has(key)) out.set(key, new Map());
+      out.get(key)!.set(column!.toLowerCase(), columnTypeOfName(dataType!));
+    }
+    return out;
   }
 
   /** DuckDB scans local files, so there is nothing to bill; the statement is still parsed and bound to surface errors early. */

@@ -7,7 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { SemanticEngine, SemanticError, type MetricQueryInput, type SemanticErrorCode } from '../../../src/semantic';
 import type { DuckDbWarehouse } from '../../../src/warehouse/duckdb/duckdb-warehouse';
-import type { DryRunResult, ExecuteOptions, ParameterValue, Warehouse, WarehouseResult } from '../../../src/warehouse/warehouse';
+import type { DryRunResult, ExecuteOptions, ParameterValue, TableColumns, TableRef, Warehouse, WarehouseResult } from '../../../src/warehouse/warehouse';
 import { demoWarehouse, repoPath } from '../../support/demo-db';
 
 /** Passes statements through to the real warehouse, counting them. */
@@ -22,6 +22,10 @@ class CountingWarehouse implements Warehouse {
   dryRun(sql: string, parameters: Record<string, ParameterValue>): Promise<DryRunResult> {
     this.executed++;
     return this.inner.dryRun(sql, parameters);
+  }
+  describeTables(tables: TableRef[]): Promise<TableColumns> {
+    this.executed++;
+    return this.inner.describeTables(tables);
   }
   close(): Promise<void> {
     return this.inner.close();

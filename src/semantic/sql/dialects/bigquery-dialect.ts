@@ -35,9 +35,12 @@ export class BigQueryRenderer extends SqlRenderer {
     return CAST_TYPES[type];
   }
 
-  protected dateTrunc(grain: string, arg: string, valueType: 'DATE' | 'TIMESTAMP'): string {
+  protected dateTrunc(grain: string, arg: string, from: 'DATE' | 'TIMESTAMP', to: 'DATE' | 'TIMESTAMP'): string {
     const part = TRUNC_PARTS[grain] ?? grain.toUpperCase();
-    return valueType === 'DATE' ? `DATE_TRUNC(${arg}, ${part})` : `TIMESTAMP_TRUNC(${arg}, ${part})`;
+    if (to === 'TIMESTAMP') return `TIMESTAMP_TRUNC(${arg}, ${part})`;
+    // Day-and-coarser values are DATEs (in UTC), whatever the column's type.
+    const date = from === 'DATE' ? arg : `DATE(${arg})`;
+    return grain === 'day' ? date : `DATE_TRUNC(${date}, ${part})`;
   }
 
   protected extract(part: string, arg: string): string {
@@ -51,6 +54,6 @@ export class BigQueryRenderer extends SqlRenderer {
 
 export const bigQueryDialect: SqlDialect = {
   name: 'bigquery',
-  capabilities: { supportsQualify: true, prunesPartitions: true },
+  capabilities: { supportsQualify: true },
   createRenderer: () => new BigQueryRenderer(),
 };

@@ -34,10 +34,11 @@ export class DuckDbRenderer extends SqlRenderer {
     return CAST_TYPES[type];
   }
 
-  protected dateTrunc(grain: string, arg: string, valueType: 'DATE' | 'TIMESTAMP'): string {
-    const truncated = `DATE_TRUNC('${grain}', ${arg})`;
-    // DuckDB's DATE_TRUNC returns a TIMESTAMP even for a DATE: keep dates dates, as BigQuery does.
-    return valueType === 'DATE' ? `CAST(${truncated} AS DATE)` : truncated;
+  protected dateTrunc(grain: string, arg: string, from: 'DATE' | 'TIMESTAMP', to: 'DATE' | 'TIMESTAMP'): string {
+    if (to === 'TIMESTAMP') return `DATE_TRUNC('${grain}', ${arg})`;
+    if (grain === 'day' && from === 'TIMESTAMP') return `CAST(${arg} AS DATE)`;
+    // DuckDB's DATE_TRUNC returns a TIMESTAMP even for a DATE: day-and-coarser values are DATEs.
+    return `CAST(DATE_TRUNC('${grain}', ${arg}) AS DATE)`;
   }
 
   protected extract(part: string, arg: string): string {
@@ -47,6 +48,6 @@ export class DuckDbRenderer extends SqlRenderer {
 
 export const duckDbDialect: SqlDialect = {
   name: 'duckdb',
-  capabilities: { supportsQualify: true, prunesPartitions: false },
+  capabilities: { supportsQualify: true },
   createRenderer: () => new DuckDbRenderer(),
 };

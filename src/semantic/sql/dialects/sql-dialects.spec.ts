@@ -11,6 +11,8 @@ const EXPECTED: Record<string, {
   table: string;
   truncDate: (grain: string, arg: string) => string;
   truncTimestamp: (grain: string, arg: string) => string;
+  /** A TIMESTAMP column at a day-or-coarser grain: a DATE. */
+  truncTimestampToDate: (grain: string, arg: string) => string;
   extract: Record<string, (arg: string) => string>;
 }> = {
   duckdb: {
@@ -19,6 +21,7 @@ const EXPECTED: Record<string, {
     table: '"marts"."fact_orders" AS "o"',
     truncDate: (g, a) => `CAST(DATE_TRUNC('${g}', ${a}) AS DATE)`,
     truncTimestamp: (g, a) => `DATE_TRUNC('${g}', ${a})`,
+    truncTimestampToDate: (g, a) => (g === 'day' ? `CAST(${a} AS DATE)` : `CAST(DATE_TRUNC('${g}', ${a}) AS DATE)`),
     extract: {
       dow: (a) => `EXTRACT(isodow FROM ${a})`,
       doy: (a) => `EXTRACT(doy FROM ${a})`,
@@ -30,8 +33,9 @@ const EXPECTED: Record<string, {
     quote: (n) => `\`${n.replace(/[`\\]/g, (c) => `\\${c}`)}\``,
     placeholder: (n) => `@${n}`,
     table: '`proj`.`marts`.`fact_orders` AS `o`',
-    truncDate: (g, a) => `DATE_TRUNC(${a}, ${g === 'week' ? 'ISOWEEK' : g.toUpperCase()})`,
+    truncDate: (g, a) => (g === 'day' ? a : `DATE_TRUNC(${a}, ${g === 'week' ? 'ISOWEEK' : g.toUpperCase()})`),
     truncTimestamp: (g, a) => `TIMESTAMP_TRUNC(${a}, ${g === 'week' ? 'ISOWEEK' : g.toUpperCase()})`,
+    truncTimestampToDate: (g, a) => (g === 'day' ? `DATE(${a})` : `DATE_TRUNC(DATE(${a}), ${g === 'week' ? 'ISOWEEK' : g.toUpperCase()})`),
     extract: {
       dow: (a) => `MOD(EXTRACT(DAYOFWEEK FROM ${a}) + 5, 7) + 1`,
       doy: (a) => `EXTRACT(DAYOFYEAR FROM ${a})`,
@@ -97,14 +101,16 @@ describe('SQL dialects', () => {
         const grains = ['day', 'week', 'month', 'quarter', 'year'];
         const { sql } = dialect.createRenderer().render(
           select([
-            ...grains.map((grain) => ({ expr: { k: 'dateTrunc', grain, arg, valueType: 'DATE' } as SqlExpr, alias: `d_${grain}` })),
-            ...grains.map((grain) => ({ expr: { k: 'dateTrunc', grain, arg, valueType: 'TIMESTAMP' } as SqlExpr, alias: `t_${grain}` })),
+            ...grains.map((grain) => ({ expr: { k: 'dateTrunc', grain, arg, from: 'DATE', to: 'DATE' } as SqlExpr, alias: `d_${grain}` })),
+            ...grains.map((grain) => ({ expr: { k: 'dateTrunc', grain, arg, from: 'TIMESTAMP', to: 'TIMESTAMP' } as SqlExpr, alias: `t_${grain}` })),
+            ...grains.map((grain) => ({ expr: { k: 'dateTrunc', grain, arg, from: 'TIMESTAMP', to: 'DATE' } as SqlExpr, alias: `td_${grain}` })),
             ...Object.keys(want.extract).map((part) => ({ expr: { k: 'extract', part, arg } as SqlExpr, alias: `x_${part}` })),
           ]),
         );
         assert.deepEqual(columnLines(sql), [
           ...grains.map((g) => `${want.truncDate(g, a)} AS ${want.quote(`d_${g}`)}`),
           ...grains.map((g) => `${want.truncTimestamp(g, a)} AS ${want.quote(`t_${g}`)}`),
+          ...grains.map((g) => `${want.truncTimestampToDate(g, a)} AS ${want.quote(`td_${g}`)}`),
           ...Object.entries(want.extract).map(([part, spell]) => `${spell(a)} AS ${want.quote(`x_${part}`)}`),
         ]);
       });
