@@ -3,6 +3,7 @@ import type { GqlExceptionFilter } from '@nestjs/graphql';
 import { ErrorWithProps } from 'mercurius';
 import { DefinitionError, SemanticError } from '../semantic';
 import { WarehouseError } from '../warehouse/warehouse';
+import { ApiError } from './api-error';
 
 /** Turns any error a resolver throws into a GraphQL error with a stable `extensions.code`. */
 export function toGraphQLError(error: unknown, logger?: Logger): ErrorWithProps {
@@ -12,6 +13,9 @@ export function toGraphQLError(error: unknown, logger?: Logger): ErrorWithProps 
   }
   if (error instanceof SemanticError) {
     return new ErrorWithProps(error.message, { code: error.code, suggestions: error.suggestions });
+  }
+  if (error instanceof ApiError) {
+    return new ErrorWithProps(error.message, { code: error.code });
   }
   if (error instanceof WarehouseError) {
     return new ErrorWithProps(error.message, { code: error.code });

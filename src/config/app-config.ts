@@ -13,6 +13,10 @@ export interface AppConfig {
   /** Database (BigQuery project) of the marts, when not the client's project. */
   dbtDatabase?: string;
   queryTimeoutMs: number;
+  /** A query returning more rows fails with RESULT_TOO_LARGE instead of exhausting memory. */
+  maxResultRows: number;
+  /** createQuery jobs running at once; more wait (PENDING) in a bounded queue. */
+  maxConcurrentQueries: number;
   warehouse: DuckDbSettings | BigQuerySettings;
 }
 
@@ -163,6 +167,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     dbtSchema: str('STRATUM_DBT_SCHEMA') ?? 'marts',
     dbtDatabase: str('STRATUM_DBT_DATABASE'),
     queryTimeoutMs: int('STRATUM_QUERY_TIMEOUT_MS', 30_000, 100, 6 * 3600_000, 'Set a timeout in milliseconds, e.g. 30000.'),
+    maxResultRows: int('STRATUM_MAX_RESULT_ROWS', 100_000, 1, 10_000_000, 'Set a row count, e.g. 100000.'),
+    maxConcurrentQueries: int('STRATUM_MAX_CONCURRENT_QUERIES', 4, 1, 256, 'Set a small whole number, e.g. 4.'),
     warehouse,
   };
   if (problems.length > 0) throw new ConfigError(problems);

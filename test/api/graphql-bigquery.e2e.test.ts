@@ -77,14 +77,15 @@ describe('GraphQL API on BigQuery (REST API served locally)', () => {
     assert.equal(body.data.query.bytesProcessed, 104857600);
 
     const [insert] = fake.requestsTo('insert');
-    const expected = engine.compile(input, 'bigquery');
+    // The service caps what it fetches at one row over STRATUM_MAX_RESULT_ROWS (default 100000).
+    const expected = engine.compile({ ...input, limit: 100_001 }, 'bigquery');
     const q = insert!.body.configuration.query;
     assert.equal(q.query, expected.sql);
     assert.equal(body.data.query.sql, expected.sql);
     assert.equal(q.useLegacySql, false);
     assert.equal(String(q.parameterMode).toUpperCase(), 'NAMED');
     assert.deepEqual(
-      Object.fromEntries(q.queryParameters.map((p: any) => [p.name, p.parameterValue.value])),
+      Object.fromEntries(q.queryParameters.map((p: any) => [p.name, String(p.parameterValue.value)])),
       Object.fromEntries(Object.entries(expected.parameters).map(([k, v]) => [k, String(v)])),
     );
     assert.ok(q.queryParameters.some((p: any) => p.parameterValue.value === 'SP' && p.parameterType.type === 'STRING'));

@@ -31,7 +31,13 @@ describe('GraphQL API over HTTP (demo marts on DuckDB)', () => {
 
   before(async () => {
     const dbPath = await demoDbPath();
-    const config = loadConfig({ STRATUM_DUCKDB_PATH: dbPath, STRATUM_SEMANTIC_LAYER: repoPath('semantic-layer'), LOG_LEVEL: 'silent' });
+    const config = loadConfig({
+      STRATUM_DUCKDB_PATH: dbPath,
+      STRATUM_SEMANTIC_LAYER: repoPath('semantic-layer'),
+      LOG_LEVEL: 'silent',
+      STRATUM_MAX_RESULT_ROWS: '500',
+      STRATUM_MAX_CONCURRENT_QUERIES: '1',
+    });
     app = await createApp(config, { logger: false });
     await app.listen(0, '127.0.0.1');
     url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
@@ -174,7 +180,39 @@ describe('GraphQL API over HTTP (demo marts on DuckDB)', () => {
     assert.match(badType.body.errors![0]!.message, /Int/);
 
     const missing = await gql(`{ query(queryId: "00000000-0000-0000-0000-000000000000") { status } }`);
-    assert.equal(missing.body.errors![0]!.extensions!.code, 'INVALID_QUERY');
+    assert.equal(missing.body.errors![0]!.extensions!.code, 'QUERY_NOT_FOUND');
+
+    const alias = await gql(`{ query(metrics: [{name: "dau", alias: "Active Users"}]) { rows } }`);
+    assert.equal(alias.body.errors![0]!.extensions!.code, 'INVALID_QUERY');
+    assert.match(alias.body.errors![0]!.message, /e\.g\. 'active_users'/);
+  });
+
+  it('refuses results over the row cap instead of loading them, and pages within it', async () => {
+    const huge = await gql(`{ query(metrics: [{name: "dau"}], groupBy: [{name: "event"}]) { rows } }`);
+    assert.equal(huge.body.errors![0]!.extensions!.code, 'RESULT_TOO_LARGE');
+    assert.match(huge.body.errors![0]!.message, /more than 500 rows/);
+
+    const small = await gql(`{ query(metrics: [{name: "orders"}], groupBy: [{name: "metric_time", grain: MONTH}]) { totalPages rows } }`);
+    assert.equal(small.body.data!.query.totalPages, 1);
+    assert.equal(small.body.data!.query.rows.length, 6);
+    const beyond = await gql(`{ query(metrics: [{name: "orders"}], groupBy: [{name: "metric_time", grain: MONTH}], pageNum: 2) { rows } }`);
+    assert.equal(beyond.body.errors![0]!.extensions!.code, 'INVALID_PAGE');
+  });
+
+  it('queues created queries beyond the concurrency limit and runs them all', async () => {
+    const ids: string[] = [];
+    for (const grain of ['DAY', 'WEEK', 'MONTH']) {
+      const created = await gql(`mutation { createQuery(metrics: [{name: "revenue"}], groupBy: [{name: "metric_time", grain: ${grain}}]) { queryId } }`);
+      ids.push(created.body.data!.createQuery.queryId);
+    }
+    for (const id of ids) {
+      let status = '';
+      for (let i = 0; i < 400 && status !== 'SUCCESSFUL' && status !== 'FAILED'; i++) {
+        status = (await gql(`{ query(queryId: "${id}") { status } }`)).body.data!.query.status;
+        if (status !== 'SUCCESSFUL') await new Promise((r) => setTimeout(r, 25));
+      }
+      assert.equal(status, 'SUCCESSFUL');
+    }
   });
 
   it('answers /health', async () => {

@@ -1,7 +1,7 @@
-import { Args, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { MetricQueryArgs } from './dto/metric-query.args';
-import { toQueryInput, MetricQueryService } from './metric-query.service';
-import { SqlDialectName, QueryStatus } from './models/graphql-enums';
+import { MetricQueryService, PAGE_SIZE, toQueryInput, toQueryResult } from './metric-query.service';
+import { SqlDialectName } from './models/graphql-enums';
 import { CompileSqlResult, CreateQueryResult, QueryResult } from './models/query-result.model';
 import { QueryJobsService } from './query-jobs.service';
 import { SemanticError } from '../../semantic';
@@ -21,25 +21,15 @@ export class QueryResolver {
   async query(
     @Args() args: MetricQueryArgs,
     @Args('queryId', { type: () => String, nullable: true }) queryId?: string,
+    @Args('pageNum', { type: () => Int, nullable: true, description: `Page of the rows (${PAGE_SIZE} a page), from 1.` }) pageNum?: number,
   ): Promise<QueryResult> {
     if (queryId) {
       if (args.metrics?.length || args.groupBy?.length || args.savedQuery) {
         throw new SemanticError('INVALID_QUERY', 'Pass either queryId (to poll a created query) or a query, not both.');
       }
-      return this.jobs.get(queryId);
+      return this.jobs.get(queryId, pageNum ?? 1);
     }
-    const { compiled, result } = await this.queries.run(toQueryInput(args));
-    const kinds = new Map(compiled.columns.map((c) => [c.name, c.kind]));
-    return {
-      queryId: '',
-      status: QueryStatus.SUCCESSFUL,
-      sql: compiled.sql,
-      parameters: compiled.parameters,
-      columns: result.columns.map((c) => ({ ...c, kind: kinds.get(c.name) ?? 'metric' })),
-      rows: result.rows,
-      totalPages: 1,
-      bytesProcessed: result.bytesProcessed,
-    };
+    return toQueryResult('', await this.queries.run(toQueryInput(args)), pageNum ?? 1);
   }
 
   @Query(() => CompileSqlResult, { description: 'The SQL a metric query compiles to, for the warehouse or a given dialect.' })
