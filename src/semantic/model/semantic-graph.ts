@@ -27,24 +27,34 @@ export class ModelNode {
   readonly entities = new Map<string, Entity>();
   readonly dimensions = new Map<string, Dimension>();
   readonly measures = new Map<string, Measure>();
-  /** The entity that identifies one row: `primary_entity` or the entity of type primary. */
+  /** The entity that identifies one row: `primary_entity` or the entity of type primary (or natural, with a validity window). */
   readonly primaryEntity?: string;
+  /** A versioned (SCD type 2) model: which version of its natural key holds is decided by time. */
+  readonly validity?: { from: Dimension; to: Dimension; entity: string };
 
   constructor(readonly def: SemanticModel) {
     for (const e of def.entities) this.entities.set(e.name, e);
     for (const d of def.dimensions) this.dimensions.set(d.name, d);
     for (const m of def.measures) this.measures.set(m.name, m);
-    this.primaryEntity = def.primary_entity ?? def.entities.find((e) => e.type === 'primary')?.name;
+    const validFrom = def.dimensions.find((d) => d.type_params?.validity_params?.is_start);
+    const validTo = def.dimensions.find((d) => d.type_params?.validity_params?.is_end);
+    const natural = def.entities.find((e) => e.type === 'natural');
+    if (validFrom && validTo && natural) this.validity = { from: validFrom, to: validTo, entity: natural.name };
+    this.primaryEntity = def.primary_entity ?? def.entities.find((e) => e.type === 'primary')?.name ?? this.validity?.entity;
   }
 
   get name(): string {
     return this.def.name;
   }
 
-  /** Entities other models may join *to*: one row per key (primary, unique; natural comes with SCD2). */
+  /**
+   * Entities other models may join *to*, so that a join never fans out: one row per key (primary,
+   * unique), or one row per key at any time (natural, in a versioned model).
+   */
   isJoinTarget(entityName: string): boolean {
     const e = this.entities.get(entityName);
-    return e !== undefined && (e.type === 'primary' || e.type === 'unique');
+    if (e === undefined) return false;
+    return e.type === 'primary' || e.type === 'unique' || (e.type === 'natural' && this.validity?.entity === entityName);
   }
 
   entityExpr(entityName: string): string {

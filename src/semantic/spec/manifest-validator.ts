@@ -77,7 +77,9 @@ export class ManifestValidator {
       this.at(model, model.primary_entity !== undefined ? 'primary_entity' : 'entities', `Semantic model '${model.name}' has more than one primary entity (${[...primaries.map((e) => e.name), ...(model.primary_entity ? [model.primary_entity] : [])].join(', ')}).`, 'Keep one: either one entity of type primary or `primary_entity:`.');
     }
     const entitiesComplete = !this.state.broken.has(`entities-of:${model.name}`);
-    if (entitiesComplete && model.dimensions.length > 0 && primaries.length === 0 && model.primary_entity === undefined) {
+    const naturals = model.entities.filter((e) => e.type === 'natural');
+    this.checkValidityWindow(model, naturals.length);
+    if (entitiesComplete && model.dimensions.length > 0 && primaries.length === 0 && model.primary_entity === undefined && naturals.length === 0) {
       this.at(model, 'dimensions', `Semantic model '${model.name}' has dimensions but no primary entity, so they cannot be reached.`, 'Mark its key entity `type: primary`, or set `primary_entity:`.');
     }
     const timeDimensions = model.dimensions.filter((d) => d.type === 'time').map((d) => d.name);
@@ -99,6 +101,25 @@ export class ManifestValidator {
       if (nad && !timeDimensions.includes(nad.name)) {
         this.unknown(measure, 'non_additive_dimension.name', `time dimension of '${model.name}'`, nad.name, timeDimensions, 'dimension');
       }
+    }
+  }
+
+  /**
+   * A slowly changing (type 2) dimension model: rows are versions of one natural key, each valid from
+   * its `is_start` time until its `is_end` time. Facts join the version valid at their time.
+   */
+  private checkValidityWindow(model: SemanticModel, naturalCount: number): void {
+    const starts = model.dimensions.filter((d) => d.type_params?.validity_params?.is_start);
+    const ends = model.dimensions.filter((d) => d.type_params?.validity_params?.is_end);
+    if (starts.length === 0 && ends.length === 0 && naturalCount === 0) return;
+    if (starts.length !== 1 || ends.length !== 1) {
+      this.at(model, 'dimensions', `Semantic model '${model.name}' is versioned (SCD type 2) but has ${starts.length} validity start and ${ends.length} validity end dimensions.`, 'Mark exactly one time dimension `validity_params: { is_start: true }` and one `validity_params: { is_end: true }`.');
+    }
+    if (naturalCount !== 1) {
+      this.at(model, 'entities', `Semantic model '${model.name}' has a validity window, so it needs exactly one entity of type natural (the key its versions share); it has ${naturalCount}.`, 'Make the versioned key `type: natural`.');
+    }
+    if (model.measures.length > 0) {
+      this.at(model, 'measures', `Semantic model '${model.name}' has a validity window, so it cannot have measures (each key has several rows).`, 'Move the measures to a fact model that joins this one.');
     }
   }
 

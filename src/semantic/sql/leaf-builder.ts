@@ -1,8 +1,7 @@
 import type { JoinStep, ResolvedLinkable } from '../model/join-resolver';
-import type { ModelNode } from '../model/semantic-graph';
+import type { ModelNode, SemanticGraph } from '../model/semantic-graph';
 import type { LeafPlan } from '../plan/logical-plan';
 import type { Measure } from '../spec/manifest';
-import type { SqlDialect } from './dialect';
 import { FilterCompiler, type TimeBound } from './filter-compiler';
 import { and, col, type FromItem, type JoinNode, type SelectNode, type SqlExpr } from './sql-node';
 
@@ -57,11 +56,11 @@ class ModelInstance {
  */
 export class LeafBuilder {
   private readonly base: ModelInstance;
-  private readonly joins = new Map<string, { instance: ModelInstance; on: () => SqlExpr }>();
+  private readonly joins = new Map<string, { instance: ModelInstance; on: SqlExpr }>();
 
   constructor(
     private readonly leaf: LeafPlan,
-    private readonly dialect: SqlDialect,
+    private readonly graph: SemanticGraph,
   ) {
     this.base = new ModelInstance(leaf.model, BASE_ALIAS);
   }
@@ -83,7 +82,7 @@ export class LeafBuilder {
         ...aggregates,
       ],
       from: this.base.toFrom(),
-      joins: [...this.joins.values()].map(({ instance, on }): JoinNode => ({ type: 'LEFT', item: instance.toFrom(), on: on() })),
+      joins: [...this.joins.values()].map(({ instance, on }): JoinNode => ({ type: 'LEFT', item: instance.toFrom(), on })),
       where: and(where),
       groupBy: groupExprs,
     };
@@ -118,16 +117,32 @@ export class LeafBuilder {
       key += `>${step.entity}:${step.to.name}`;
       let join = this.joins.get(key);
       if (!join) {
-        const from = current;
         const instance = new ModelInstance(step.to, `j${this.joins.size + 1}`);
-        join = { instance, on: () => ({ k: 'binary', op: '=', left: from.entity(step.entity), right: instance.entity(step.entity) }) };
-        // Project the join keys now, so the ON clause and projections agree.
-        join.on();
+        const on: SqlExpr = { k: 'binary', op: '=', left: current.entity(step.entity), right: instance.entity(step.entity) };
+        join = { instance, on: step.to.validity ? { k: 'and', args: [on, ...this.validAtFactTime(instance, step.to.validity)] } : on };
         this.joins.set(key, join);
       }
       current = join.instance;
     }
     return current;
+  }
+
+  /**
+   * A versioned (SCD type 2) model joins the version valid when the fact happened: its window
+   * [from, to) holds the fact's agg time (metric_time at its own grain); an open window has no end.
+   */
+  private validAtFactTime(instance: ModelInstance, validity: NonNullable<ModelNode['validity']>): SqlExpr[] {
+    const aggTime = this.leaf.model.aggTimeDimension(this.leaf.measures[0]!)!;
+    const factType = this.graph.rawTimeType(this.leaf.model, aggTime);
+    const fromType = this.graph.rawTimeType(instance.model, validity.from);
+    const factTime = this.base.dimension(aggTime.name);
+    // Compare in the window's type (a DATE fact against TIMESTAMP windows: as of midnight).
+    const at: SqlExpr = factType === fromType ? factTime : { k: 'cast', arg: factTime, type: fromType };
+    const to = instance.dimension(validity.to.name);
+    return [
+      { k: 'binary', op: '>=', left: at, right: instance.dimension(validity.from.name) },
+      { k: 'or', args: [{ k: 'binary', op: '<', left: at, right: to }, { k: 'isNull', arg: to, negated: false }] },
+    ];
   }
 
   private linkableExpr(r: ResolvedLinkable): SqlExpr {

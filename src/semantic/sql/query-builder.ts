@@ -1,7 +1,7 @@
 import { SemanticError } from '../errors';
 import type { Expr } from '../filter/filter-ast';
 import type { LogicalPlan, MetricExpr } from '../plan/logical-plan';
-import type { SqlDialect } from './dialect';
+import type { SemanticGraph } from '../model/semantic-graph';
 import { LeafBuilder } from './leaf-builder';
 import { col, type FromItem, type JoinNode, type SelectNode, type SqlExpr } from './sql-node';
 
@@ -12,8 +12,8 @@ import { col, type FromItem, type JoinNode, type SelectNode, type SqlExpr } from
  * JOIN), then grouped by the COALESCEd keys taking MAX of each measure — so rows whose keys are
  * NULL, which equality cannot match, still merge into one. Metrics are computed in that SELECT.
  */
-export function buildQuery(plan: LogicalPlan, dialect: SqlDialect): SelectNode {
-  const ctes = plan.leaves.map((leaf) => ({ name: leaf.id, query: new LeafBuilder(leaf, dialect).build() }));
+export function buildQuery(plan: LogicalPlan, graph: SemanticGraph): SelectNode {
+  const ctes = plan.leaves.map((leaf) => ({ name: leaf.id, query: new LeafBuilder(leaf, graph).build() }));
   const aliases = new Map(plan.leaves.map((leaf, i) => [leaf.id, `l${i}`]));
   const leafAliases = [...aliases.values()];
   const combining = plan.leaves.length > 1 && plan.groupBy.length > 0;
