@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { DemoProgress, ensureDemoWarehouse, generateDemoMarts } from '../../src/warehouse/demo';
+import { DemoProgress, ensureDemoWarehouse, GenerateDemoOptions, generateDemoMarts } from '../../src/warehouse/demo';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse';
 
 /** The tables and columns of docs/demo-marts.md, with the DuckDB type each must have. */
@@ -44,18 +44,24 @@ async function none(connection: DuckDBConnection, sql: string, what: string): Pr
   assert.equal(found.length, 0, `${what}: ${JSON.stringify(found, (_k, v) => (typeof v === 'bigint' ? String(v) : v))}`);
 }
 
-async function generated(scale: number, seed: number, threads?: number): Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }> {
+async function generated(
+  scale: number,
+  seed: number,
+  threads?: number,
+  extra: Partial<GenerateDemoOptions> = {},
+): Promise<{ instance: DuckDBInstance; connection: DuckDBConnection }> {
   const instance = await DuckDBInstance.create(':memory:', threads ? { threads: String(threads) } : {});
   const connection = await instance.connect();
-  await generateDemoMarts(connection, { scale, seed });
+  await generateDemoMarts(connection, { ...extra, scale, seed });
   return { instance, connection };
 }
 
+/** Per table: row count, an order-blind hash of the rows, and one that also depends on their stored order. */
 async function checksums(connection: DuckDBConnection): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const table of TABLES) {
-    const [[count, sum]] = await rows(connection, `SELECT count(*), sum(hash(t)) FROM marts.${table} t`);
-    out[table] = `${count}:${sum}`;
+    const [[count, sum, ordered]] = await rows(connection, `SELECT count(*), sum(hash(t)), sum(hash(t, t.rowid)) FROM marts.${table} t`);
+    out[table] = `${count}:${sum}:${ordered}`;
   }
   return out;
 }
@@ -229,6 +235,16 @@ describe('demo marts', () => {
     assert.ok(canceled > 0.015 && canceled < 0.05, `canceled orders ${canceled}`);
   });
 
+  it('stores the facts in date order, as BigQuery partitions would cluster them', async () => {
+    for (const [table, column] of [['fct_user_engagement', 'event_date'], ['fct_user_sessions', 'session_date'], ['fact_orders', 'order_date'], ['fact_order_items', 'order_date']]) {
+      await none(
+        c,
+        `SELECT * FROM (SELECT ${column} < lag(${column}) OVER (ORDER BY rowid) AS backwards FROM marts.${table}) WHERE backwards`,
+        `${table} rows out of ${column} order`,
+      );
+    }
+  });
+
   it('shows weekend uplift in daily event counts', async () => {
     const [[weekend, weekday]] = await rows(
       c,
@@ -273,6 +289,27 @@ describe('demo marts determinism', () => {
         assert.notEqual(a[table], other[table], `${table} did not change with the seed`);
       }
       assert.equal(a.dim_date, other.dim_date);
+    } finally {
+      for (const run of runs) {
+        run.connection.closeSync();
+        run.instance.closeSync();
+      }
+    }
+  });
+});
+
+describe('demo marts chunking', () => {
+  it('gives the same tables, in the same stored order, whether events are generated in one chunk or many', async () => {
+    const progress: DemoProgress[] = [];
+    const runs = [
+      await generated(0.01, 7),
+      await generated(0.01, 7, undefined, { eventsPerChunk: 1500, onProgress: (p) => progress.push(p) }),
+    ];
+    try {
+      const chunkSteps = progress.filter((p) => /^fct_user_engagement \d+\/\d+$/.test(p.step));
+      assert.ok(chunkSteps.length >= 5, `expected several event chunks, got ${chunkSteps.map((p) => p.step).join(', ')}`);
+      const [whole, chunked] = await Promise.all(runs.map((run) => checksums(run.connection)));
+      assert.deepEqual(chunked, whole);
     } finally {
       for (const run of runs) {
         run.connection.closeSync();

@@ -220,6 +220,6 @@ function sessionsStep(plan: DemoSizePlan): DemoStep {
   };
 }
 
-export function appMartsSteps(plan: DemoSizePlan): DemoStep[] {
-  return [CALENDAR, PLACES, devicesStep(plan), usersStep(plan), sessionsStep(plan), ...engagementSteps(plan)];
+export function appMartsSteps(plan: DemoSizePlan, eventsPerChunk?: number): DemoStep[] {
+  return [CALENDAR, PLACES, devicesStep(plan), usersStep(plan), sessionsStep(plan), ...engagementSteps(plan, eventsPerChunk)];
 }

@@ -5,10 +5,11 @@ import { pick, strList, versionAt, weightedIndexList } from './demo-sql-helpers'
 
 /**
  * Events are generated in day-range chunks of about this many rows: each chunk is expanded, joined
- * and sorted on its own, so memory stays flat however large the scale (one sort of 100M wide rows
- * would not fit), and the chunks, appended in date order, give the same table as one global sort.
+ * and sorted on its own, so memory stays flat however large the scale, and the chunks, appended in
+ * date order, give the same table as one global sort. Smaller chunks cost a fixed overhead each
+ * (the lookup hash tables are rebuilt), larger ones sort less efficiently.
  */
-const EVENTS_PER_CHUNK = 3_000_000;
+export const DEFAULT_EVENTS_PER_CHUNK = 3_000_000;
 /** Average events per session (the exponential draw of the sessions step), for sizing the chunks. */
 const EVENTS_PER_SESSION = 7.3;
 
@@ -17,8 +18,9 @@ const WINDOW_START_MINUTE = Date.parse(`${WINDOW_START}T00:00:00Z`) / 60_000;
 const WINDOW_END_MINUTE = (Date.parse(`${WINDOW_END}T00:00:00Z`) + MS_PER_DAY) / 60_000;
 
 /** Consecutive day ranges [first, last] covering the window, in date order. */
-export function eventChunks(plan: DemoSizePlan): [string, string][] {
-  const count = Math.min(WINDOW_DAYS, Math.max(1, Math.ceil((plan.sessions * EVENTS_PER_SESSION) / EVENTS_PER_CHUNK)));
+export function eventChunks(plan: DemoSizePlan, eventsPerChunk = DEFAULT_EVENTS_PER_CHUNK): [string, string][] {
+  if (!(eventsPerChunk >= 1)) throw new Error(`events per chunk must be at least 1, got ${eventsPerChunk}`);
+  const count = Math.min(WINDOW_DAYS, Math.max(1, Math.ceil((plan.sessions * EVENTS_PER_SESSION) / eventsPerChunk)));
   const days = Math.ceil(WINDOW_DAYS / count);
   const start = Date.parse(`${WINDOW_START}T00:00:00Z`);
   const iso = (day: number) => new Date(start + day * MS_PER_DAY).toISOString().slice(0, 10);
@@ -102,12 +104,12 @@ function chunkStatements([first, last]: [string, string]): string[] {
     // Views, reactions, comments and shares target a post that already existed, mostly a recent one.
     `INSERT INTO marts.fct_user_engagement
      WITH ${eventsCte(inRange('session_date'))}, located AS (
-       SELECT t.*, pm.n_start + coalesce(len(list_filter(pm.times, lambda x: x <= epoch_ms(t.event_timestamp))), 0) AS n_before
+       -- Counting the posts of the minute is the costly part: CASE evaluates it only for events that need a target.
+       SELECT t.*, CASE WHEN t.event_type NOT IN ('app_open', 'post_created')
+                        THEN pm.n_start + coalesce(len(list_filter(pm.times, lambda x: x <= epoch_ms(t.event_timestamp))), 0) END AS n_before
        FROM typed t LEFT JOIN demo_post_minutes pm ON pm.minute = epoch_ms(t.event_timestamp) // 60000
      ), targeted AS (
-       SELECT *, CASE WHEN event_type NOT IN ('app_open', 'post_created')
-                      THEN n_before - floor(n_before * pow(rnd(idx, k, 'e.post'), 3))::BIGINT END AS target,
-                 rnd(idx, k, 'e.d') AS u_duration
+       SELECT *, n_before - floor(n_before * pow(rnd(idx, k, 'e.post'), 3))::BIGINT AS target, rnd(idx, k, 'e.d') AS u_duration
        FROM located
      )
      SELECT 'e' || t.idx || '-' || t.j || '-' || t.e AS event_id, t.session_date AS event_date, t.event_timestamp, t.user_id,
@@ -141,8 +143,8 @@ function chunkStatements([first, last]: [string, string]): string[] {
 }
 
 /** The posts, then the events inside sessions and the session facts rolled up from them, chunk by chunk. */
-export function engagementSteps(plan: DemoSizePlan): DemoStep[] {
-  const chunks = eventChunks(plan);
+export function engagementSteps(plan: DemoSizePlan, eventsPerChunk?: number): DemoStep[] {
+  const chunks = eventChunks(plan, eventsPerChunk);
   const create: DemoStep = {
     name: 'fct_user_engagement',
     statements: [

@@ -22,6 +22,11 @@ export interface GenerateDemoOptions {
   scale: number;
   /** Same seed and scale → identical data. */
   seed: number;
+  /**
+   * Events generated per statement (default 3M): bounds memory at large scales. Only the work is
+   * split; the data is the same whatever the value.
+   */
+  eventsPerChunk?: number;
   onProgress?: (progress: DemoProgress) => void;
 }
 
@@ -31,10 +36,10 @@ export interface GenerateDemoOptions {
  * dropped at the end, so the connection can be reused.
  */
 export async function generateDemoMarts(connection: DuckDBConnection, options: GenerateDemoOptions): Promise<void> {
-  const { scale, seed, onProgress } = options;
+  const { scale, seed, eventsPerChunk, onProgress } = options;
   if (!Number.isSafeInteger(seed)) throw new Error(`demo seed must be an integer, got ${seed}`);
   const plan = planSizes(scale);
-  const steps = [...appMartsSteps(plan), ...commerceMartsSteps(plan)];
+  const steps = [...appMartsSteps(plan, eventsPerChunk), ...commerceMartsSteps(plan)];
   const total = steps.length + 1;
 
   await connection.run('CREATE SCHEMA IF NOT EXISTS marts');
