@@ -13,6 +13,7 @@ import { performance } from 'node:perf_hooks';
 import { join } from 'node:path';
 import { loadConfig, projectRoot } from '../src/config/app-config';
 import { createApp } from '../src/main';
+import { MetricQueryService } from '../src/api/metrics/metric-query.service';
 import { SemanticEngine, type MetricQueryInput } from '../src/semantic';
 import { ensureDemoWarehouse } from '../src/warehouse/demo';
 import type { Warehouse } from '../src/warehouse/warehouse';
@@ -58,14 +59,15 @@ async function benchEndToEnd(scale: number, queries: MetricQueryInput[]): Promis
   await app.listen(0, '127.0.0.1');
   const url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}/graphql`;
   const warehouse = app.get<Warehouse>(WAREHOUSE);
-  const engine = app.get(SemanticEngine);
+  const service = app.get(MetricQueryService);
 
   const ratios: number[] = [];
   let totalDirect = 0;
   let totalE2E = 0;
   const rows: string[] = [];
   for (const [i, q] of queries.entries()) {
-    const compiled = engine.compile(q, 'duckdb');
+    // Exactly the SQL the service runs for this query (with its row cap), so only the serving differs.
+    const compiled = service.compileForRun(q);
     const body = JSON.stringify({ query: toGraphQL(q) });
     const direct: number[] = [];
     const e2e: number[] = [];

@@ -5,6 +5,7 @@ import type { TimeValueType } from '../model/semantic-graph';
 import { refKey } from '../plan/query-planner';
 import { addGrain, formatTimeParameter, parseTimeLiteral, truncateToGrain } from '../plan/time-literal';
 import type { Dimension } from '../spec/manifest';
+import { exprToSql } from './expr-to-sql';
 import type { SqlExpr } from './sql-node';
 
 type TimeLinkable = Extract<ResolvedLinkable, { kind: 'time' }>;
@@ -49,57 +50,32 @@ export class FilterCompiler {
   }
 
   private expr(e: Expr): SqlExpr {
-    switch (e.kind) {
-      case 'literal':
-        return e.value === null ? { k: 'null' } : { k: 'param', value: e.value };
-      case 'ref':
-        return this.refExpr(refKey(e.ref));
-      case 'identifier':
-        throw new SemanticError('INVALID_FILTER', `Bare name '${e.name}' in a filter: reference it as {{ Dimension('entity__${e.name}') }}.`);
-      case 'compare': {
-        const time = this.timeRef(e.left) ?? this.timeRef(e.right);
-        return {
-          k: 'binary',
-          op: e.op,
-          left: time ? this.timeOperand(e.left, time) : this.expr(e.left),
-          right: time ? this.timeOperand(e.right, time) : this.expr(e.right),
-        };
+    return exprToSql(e, (x, rec) => {
+      switch (x.kind) {
+        case 'ref':
+          return this.refExpr(refKey(x.ref));
+        case 'identifier':
+          throw new SemanticError('INVALID_FILTER', `Bare name '${x.name}' in a filter: reference it as {{ Dimension('entity__${x.name}') }}.`);
+        case 'compare': {
+          const time = this.timeRef(x.left) ?? this.timeRef(x.right);
+          if (!time) return undefined;
+          return { k: 'binary', op: x.op, left: this.timeOperand(x.left, time, rec), right: this.timeOperand(x.right, time, rec) };
+        }
+        case 'in': {
+          const time = this.timeRef(x.arg);
+          if (!time) return undefined;
+          return { k: 'in', arg: rec(x.arg), list: x.list.map((i) => this.timeOperand(i, time, rec)), negated: x.negated };
+        }
+        case 'between': {
+          const time = this.timeRef(x.arg);
+          if (!time) return undefined;
+          const item = (i: Expr) => this.timeOperand(i, time, rec);
+          return { k: 'between', arg: rec(x.arg), low: item(x.low), high: item(x.high), negated: x.negated };
+        }
+        default:
+          return undefined;
       }
-      case 'arithmetic':
-        return { k: 'binary', op: e.op, left: this.expr(e.left), right: this.expr(e.right) };
-      case 'negate':
-        return { k: 'negate', arg: this.expr(e.arg) };
-      case 'and':
-        return { k: 'and', args: e.args.map((a) => this.expr(a)) };
-      case 'or':
-        return { k: 'or', args: e.args.map((a) => this.expr(a)) };
-      case 'not':
-        return { k: 'not', arg: this.expr(e.arg) };
-      case 'in': {
-        const time = this.timeRef(e.arg);
-        const item = (x: Expr) => (time ? this.timeOperand(x, time) : this.expr(x));
-        return { k: 'in', arg: this.expr(e.arg), list: e.list.map(item), negated: e.negated };
-      }
-      case 'between': {
-        const time = this.timeRef(e.arg);
-        const item = (x: Expr) => (time ? this.timeOperand(x, time) : this.expr(x));
-        return { k: 'between', arg: this.expr(e.arg), low: item(e.low), high: item(e.high), negated: e.negated };
-      }
-      case 'like':
-        return { k: 'like', arg: this.expr(e.arg), pattern: this.expr(e.pattern), negated: e.negated };
-      case 'isNull':
-        return { k: 'isNull', arg: this.expr(e.arg), negated: e.negated };
-      case 'cast':
-        return { k: 'cast', arg: this.expr(e.arg), type: e.type };
-      case 'call':
-        return { k: 'func', name: e.fn, args: e.args.map((a) => this.expr(a)) };
-      case 'case':
-        return {
-          k: 'case',
-          whens: e.whens.map((w) => ({ when: this.expr(w.when), then: this.expr(w.then) })),
-          else: e.else ? this.expr(e.else) : undefined,
-        };
-    }
+    });
   }
 
   /** The resolved time reference `e` is, when it is one compared as a time (not a date part). */
@@ -109,8 +85,8 @@ export class FilterCompiler {
     return r.kind === 'time' && !r.datePart ? r : undefined;
   }
 
-  private timeOperand(e: Expr, time: TimeLinkable): SqlExpr {
-    if (e.kind !== 'literal' || typeof e.value !== 'string') return this.expr(e);
+  private timeOperand(e: Expr, time: TimeLinkable, rec: (x: Expr) => SqlExpr): SqlExpr {
+    if (e.kind !== 'literal' || typeof e.value !== 'string') return rec(e);
     const value = this.timeValue(e.value, time);
     return { k: 'cast', arg: { k: 'param', value: formatTimeParameter(value, time.valueType) }, type: time.valueType };
   }

@@ -2,6 +2,7 @@ import { SemanticError } from '../errors';
 import type { Expr } from '../filter/filter-ast';
 import type { LogicalPlan, MetricExpr } from '../plan/logical-plan';
 import type { SemanticGraph } from '../model/semantic-graph';
+import { exprToSql } from './expr-to-sql';
 import { LeafBuilder } from './leaf-builder';
 import { col, type FromItem, type JoinNode, type SelectNode, type SqlExpr } from './sql-node';
 
@@ -71,45 +72,22 @@ export function buildQuery(plan: LogicalPlan, graph: SemanticGraph): SelectNode 
 
 /** A derived metric's expression, its identifiers replaced by the inputs' SQL. */
 function derivedSql(e: Expr, inputs: Map<string, MetricExpr>, metricSql: (m: MetricExpr) => SqlExpr): SqlExpr {
-  const rec = (x: Expr) => derivedSql(x, inputs, metricSql);
-  switch (e.kind) {
-    case 'identifier': {
-      const input = inputs.get(e.name.toLowerCase());
-      if (!input) {
-        throw new SemanticError('INVALID_DEFINITION', `Derived metric expression names '${e.name}', which is not one of its inputs (${[...inputs.keys()].join(', ')}).`);
+  return exprToSql(e, (x, rec) => {
+    switch (x.kind) {
+      case 'identifier': {
+        const input = inputs.get(x.name.toLowerCase());
+        if (!input) {
+          throw new SemanticError('INVALID_DEFINITION', `Derived metric expression names '${x.name}', which is not one of its inputs (${[...inputs.keys()].join(', ')}).`);
+        }
+        return metricSql(input);
       }
-      return metricSql(input);
+      case 'arithmetic':
+        // Derived metrics divide like ratios: a zero denominator gives NULL, not an error.
+        return x.op === '/' ? { k: 'ratio', num: rec(x.left), den: rec(x.right) } : undefined;
+      case 'ref':
+        throw new SemanticError('INVALID_DEFINITION', 'A derived metric expression cannot reference dimensions; filter its inputs instead.');
+      default:
+        return undefined;
     }
-    case 'literal':
-      return e.value === null ? { k: 'null' } : { k: 'param', value: e.value };
-    case 'arithmetic':
-      // Derived metrics divide like ratios: a zero denominator gives NULL, not an error.
-      if (e.op === '/') return { k: 'ratio', num: rec(e.left), den: rec(e.right) };
-      return { k: 'binary', op: e.op, left: rec(e.left), right: rec(e.right) };
-    case 'compare':
-      return { k: 'binary', op: e.op, left: rec(e.left), right: rec(e.right) };
-    case 'negate':
-      return { k: 'negate', arg: rec(e.arg) };
-    case 'and':
-    case 'or':
-      return { k: e.kind, args: e.args.map(rec) };
-    case 'not':
-      return { k: 'not', arg: rec(e.arg) };
-    case 'isNull':
-      return { k: 'isNull', arg: rec(e.arg), negated: e.negated };
-    case 'cast':
-      return { k: 'cast', arg: rec(e.arg), type: e.type };
-    case 'call':
-      return { k: 'func', name: e.fn, args: e.args.map(rec) };
-    case 'case':
-      return { k: 'case', whens: e.whens.map((w) => ({ when: rec(w.when), then: rec(w.then) })), else: e.else ? rec(e.else) : undefined };
-    case 'in':
-      return { k: 'in', arg: rec(e.arg), list: e.list.map(rec), negated: e.negated };
-    case 'between':
-      return { k: 'between', arg: rec(e.arg), low: rec(e.low), high: rec(e.high), negated: e.negated };
-    case 'like':
-      return { k: 'like', arg: rec(e.arg), pattern: rec(e.pattern), negated: e.negated };
-    case 'ref':
-      throw new SemanticError('INVALID_DEFINITION', 'A derived metric expression cannot reference dimensions; filter its inputs instead.');
-  }
+  });
 }
