@@ -2,14 +2,17 @@
  * `npm run bench:semantic` — not part of the tests.
  *
  * 1. Compile time: p50/p99 of SemanticEngine.compile over the query set (≥ 50 distinct queries).
- * 2. End to end: for each query, the GraphQL `query` over HTTP against running the same compiled SQL
- *    directly on the same DuckDB warehouse (the floor, measured in the same run, interleaved),
- *    at the default scale and 10×. Reports medians and ratios, as these machines are noisy.
+ * 2. End to end: for each query, the GraphQL `query` over HTTP against two floors measured in the
+ *    same run, interleaved: the same compiled SQL run directly on the same DuckDB warehouse, and a
+ *    bare Fastify route returning that SQL's rows as JSON over the same HTTP client (so the gap
+ *    between it and GraphQL is what Nest + Mercurius + the engine add). At the default scale and 10×.
+ *    Reports medians and ratios, as these machines are noisy.
  *
  * Options (env): BENCH_SCALES=1,10  BENCH_ROUNDS=7  BENCH_QUERIES=60
  */
 import 'reflect-metadata';
 import { performance } from 'node:perf_hooks';
+import Fastify from 'fastify';
 import { join } from 'node:path';
 import { loadConfig, projectRoot } from '../src/config/app-config';
 import { createApp } from '../src/main';
@@ -60,17 +63,36 @@ async function benchEndToEnd(scale: number, queries: MetricQueryInput[]): Promis
   const url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}/graphql`;
   const warehouse = app.get<Warehouse>(WAREHOUSE);
   const service = app.get(MetricQueryService);
+  const compiledAll = queries.map((q) => service.compileForRun(q));
+  // The bare-HTTP floor: Fastify alone, the same warehouse, the same rows as JSON.
+  const bare = Fastify();
+  bare.post<{ Body: { i: number } }>('/sql', async (req) => {
+    const c = compiledAll[req.body.i]!;
+    const r = await warehouse.execute(c.sql, c.parameters);
+    return { columns: r.columns, rows: r.rows };
+  });
+  const bareUrl = `${await bare.listen({ port: 0, host: '127.0.0.1' })}/sql`;
 
   const ratios: number[] = [];
+  const bareRatios: number[] = [];
   let totalDirect = 0;
+  let totalBare = 0;
   let totalE2E = 0;
   const rows: string[] = [];
   for (const [i, q] of queries.entries()) {
     // Exactly the SQL the service runs for this query (with its row cap), so only the serving differs.
-    const compiled = service.compileForRun(q);
+    const compiled = compiledAll[i]!;
     const body = JSON.stringify({ query: toGraphQL(q) });
     const direct: number[] = [];
     const e2e: number[] = [];
+    const viaBare: number[] = [];
+    const bareBody = JSON.stringify({ i });
+    const runBare = async () => {
+      const t0 = performance.now();
+      const res = await fetch(bareUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: bareBody });
+      await res.json();
+      viaBare.push(performance.now() - t0);
+    };
     const runDirect = async () => {
       const t0 = performance.now();
       await warehouse.execute(compiled.sql, compiled.parameters);
@@ -83,35 +105,44 @@ async function benchEndToEnd(scale: number, queries: MetricQueryInput[]): Promis
       e2e.push(performance.now() - t0);
       if (json.errors) throw new Error(`query ${i} failed: ${json.errors[0]!.message}`);
     };
-    await runDirect(); // warm-up both paths (DuckDB caches, Mercurius JIT)
+    await runDirect(); // warm-up every path (DuckDB caches, Mercurius JIT)
+    await runBare();
     await runE2E();
     await runE2E();
     direct.length = 0;
     e2e.length = 0;
+    viaBare.length = 0;
+    const order = [runDirect, runBare, runE2E];
     for (let r = 0; r < rounds; r++) {
-      // Interleave so drift on a noisy machine hits both sides alike.
-      if (r % 2 === 0) {
-        await runDirect();
-        await runE2E();
-      } else {
-        await runE2E();
-        await runDirect();
-      }
+      // Rotate the order so drift on a noisy machine hits every path alike.
+      for (let k = 0; k < order.length; k++) await order[(r + k) % order.length]!();
     }
     const d = median(direct);
+    const b = median(viaBare);
     const e = median(e2e);
     totalDirect += d;
+    totalBare += b;
     totalE2E += e;
     ratios.push(e / d);
-    rows.push(`${String(i).padStart(3)}  ${fmt(d).padStart(10)}  ${fmt(e).padStart(10)}  ${(e / d).toFixed(2)}×  ${q.metrics!.join(',')} by ${(q.groupBy ?? []).map((g) => (typeof g === 'string' ? g : `${g.name}:${g.grain ?? g.datePart}`)).join(',') || '∅'}`);
+    bareRatios.push(e / b);
+    rows.push(
+      `${String(i).padStart(3)}  ${fmt(d).padStart(10)}  ${fmt(b).padStart(10)}  ${fmt(e).padStart(10)}  ${(e / d).toFixed(2)}×  ${(e / b).toFixed(2)}×  ` +
+        `${q.metrics!.join(',')} by ${(q.groupBy ?? []).map((g) => (typeof g === 'string' ? g : `${g.name}:${g.grain ?? g.datePart}`)).join(',') || '∅'}`,
+    );
   }
-  console.log(`  #      direct     GraphQL   ratio  query`);
+  console.log(`  #      direct   bare HTTP     GraphQL  /direct  /bare  query`);
   for (const r of rows) console.log(`  ${r}`);
   const sorted = [...ratios].sort((a, b) => a - b);
+  const sortedBare = [...bareRatios].sort((a, b) => a - b);
   console.log(
-    `scale ${scale}: per-query ratio GraphQL/direct  p50 ${quantile(sorted, 0.5).toFixed(2)}×  p90 ${quantile(sorted, 0.9).toFixed(2)}×  max ${sorted[sorted.length - 1]!.toFixed(2)}×;` +
-      `  all queries: direct ${fmt(totalDirect)}, GraphQL ${fmt(totalE2E)} → ${(totalE2E / totalDirect).toFixed(2)}× (goal ≤ 1.2×)`,
+    `scale ${scale}: per-query GraphQL/direct  p50 ${quantile(sorted, 0.5).toFixed(2)}×  p90 ${quantile(sorted, 0.9).toFixed(2)}×  max ${sorted[sorted.length - 1]!.toFixed(2)}×;` +
+      `  GraphQL/bare HTTP  p50 ${quantile(sortedBare, 0.5).toFixed(2)}×  p90 ${quantile(sortedBare, 0.9).toFixed(2)}×`,
   );
+  console.log(
+    `scale ${scale}: all queries: direct ${fmt(totalDirect)}, bare HTTP ${fmt(totalBare)}, GraphQL ${fmt(totalE2E)} → ` +
+      `GraphQL/direct ${(totalE2E / totalDirect).toFixed(2)}× (goal ≤ 1.2×), GraphQL/bare ${(totalE2E / totalBare).toFixed(2)}×`,
+  );
+  await bare.close();
   await app.close();
 }
 
