@@ -37,10 +37,6 @@ export class QueryPlanner {
     }
   }
 
-  get joinResolver(): JoinResolver {
-    return this.resolver;
-  }
-
   isTimeElement = (name: string): boolean => this.timeElements.has(name);
 
   plan(query: MetricQuery): LogicalPlan {

@@ -198,10 +198,6 @@ export interface Metric {
   location?: SourceLocation;
 }
 
-export interface SavedQueryGroupBy {
-  name: string;
-}
-
 export interface SavedQueryExport {
   name: string;
   config: {

@@ -29,8 +29,7 @@ export type SqlExpr =
   | { k: 'dateTrunc'; grain: string; arg: SqlExpr; from: 'DATE' | 'TIMESTAMP'; to: 'DATE' | 'TIMESTAMP' }
   | { k: 'extract'; part: string; arg: SqlExpr }
   /** `num / den` as a float, NULL when the denominator is 0 (ratio metrics). */
-  | { k: 'ratio'; num: SqlExpr; den: SqlExpr }
-  | { k: 'nullSafeEquals'; left: SqlExpr; right: SqlExpr };
+  | { k: 'ratio'; num: SqlExpr; den: SqlExpr };
 
 export type BinaryOp = '=' | '!=' | '<' | '<=' | '>' | '>=' | '+' | '-' | '*' | '/';
 export type AggregateFunction = 'SUM' | 'COUNT' | 'AVG' | 'MIN' | 'MAX';

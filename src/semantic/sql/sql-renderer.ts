@@ -143,8 +143,6 @@ export abstract class SqlRenderer {
         return this.extract(e.part, this.expr(e.arg));
       case 'ratio':
         return this.wrap(this.ratio(this.expr(e.num), this.expr(e.den)), PRECEDENCE['/']!, parent);
-      case 'nullSafeEquals':
-        return this.wrap(`${this.expr(e.left, 5)} IS NOT DISTINCT FROM ${this.expr(e.right, 5)}`, PRECEDENCE.compare!, parent);
     }
   }
 
