@@ -1,6 +1,6 @@
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { InvalidArgumentError, Option } from 'commander';
-import { projectRoot } from '../config/app-config';
+import { semanticLayerSettings } from '../config/app-config';
 import { SemanticEngine, type LoadOptions } from '../semantic';
 import { OUTPUT_FORMATS } from './output-format';
 
@@ -43,9 +43,8 @@ export interface SemanticLayerSource {
  * warehouse settings, which `validate`, `list` and `compile` do not need.
  */
 export function semanticLayerSource(cliPath: string | undefined, env: NodeJS.ProcessEnv = process.env): SemanticLayerSource {
-  const fromEnv = (name: string) => (env[name]?.trim() ? env[name]!.trim() : undefined);
-  const path = resolve(cliPath ?? fromEnv('STRATUM_SEMANTIC_LAYER') ?? join(projectRoot(), 'semantic-layer'));
-  return { path, load: { schema: fromEnv('STRATUM_DBT_SCHEMA') ?? 'marts', database: fromEnv('STRATUM_DBT_DATABASE') } };
+  const settings = semanticLayerSettings(env);
+  return { path: cliPath === undefined ? settings.semanticLayerPath : resolve(cliPath), load: { schema: settings.dbtSchema, database: settings.dbtDatabase } };
 }
 
 export function loadEngine(cliPath: string | undefined): SemanticEngine {

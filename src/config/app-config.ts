@@ -63,6 +63,16 @@ export function projectRoot(from = __dirname): string {
   return dir;
 }
 
+/** Where the definitions are and where `ref()` points; also read alone by the CLI, which needs no warehouse. */
+export function semanticLayerSettings(env: NodeJS.ProcessEnv): Pick<AppConfig, 'semanticLayerPath' | 'dbtSchema' | 'dbtDatabase'> {
+  const str = (name: string) => (env[name]?.trim() ? env[name]!.trim() : undefined);
+  return {
+    semanticLayerPath: resolve(str('STRATUM_SEMANTIC_LAYER') ?? join(projectRoot(), 'semantic-layer')),
+    dbtSchema: str('STRATUM_DBT_SCHEMA') ?? 'marts',
+    dbtDatabase: str('STRATUM_DBT_DATABASE'),
+  };
+}
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Reads and validates every variable, listing every problem at once. */
@@ -102,7 +112,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   };
 
   const port = int('PORT', 3000, 0, 65535, 'Set PORT to a free TCP port, e.g. PORT=3001.');
-  const semanticLayerPath = resolve(str('STRATUM_SEMANTIC_LAYER') ?? join(root, 'semantic-layer'));
+  const definitions = semanticLayerSettings(env);
+  const { semanticLayerPath } = definitions;
   if (!existsSync(semanticLayerPath)) {
     problems.push({
       variable: 'STRATUM_SEMANTIC_LAYER',
@@ -163,9 +174,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     host: str('HOST') ?? '0.0.0.0',
     logLevel: oneOf('LOG_LEVEL', LOG_LEVELS, 'info'),
     graphiql: bool('STRATUM_GRAPHIQL', true),
-    semanticLayerPath,
-    dbtSchema: str('STRATUM_DBT_SCHEMA') ?? 'marts',
-    dbtDatabase: str('STRATUM_DBT_DATABASE'),
+    ...definitions,
     queryTimeoutMs: int('STRATUM_QUERY_TIMEOUT_MS', 30_000, 100, 6 * 3600_000, 'Set a timeout in milliseconds, e.g. 30000.'),
     maxResultRows: int('STRATUM_MAX_RESULT_ROWS', 100_000, 1, 10_000_000, 'Set a row count, e.g. 100000.'),
     maxConcurrentQueries: int('STRATUM_MAX_CONCURRENT_QUERIES', 4, 1, 256, 'Set a small whole number, e.g. 4.'),

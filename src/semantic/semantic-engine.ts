@@ -1,5 +1,6 @@
 import { ErrorReporter, SemanticError } from './errors';
 import { parseExpression, parseWhereFilter } from './filter/filter-parser';
+import { JoinResolver } from './model/join-resolver';
 import { SemanticCatalog } from './model/semantic-catalog';
 import { SemanticGraph, type ColumnTypeLookup } from './model/semantic-graph';
 import type { LogicalPlan } from './plan/logical-plan';
@@ -40,15 +41,18 @@ export class SemanticEngine {
   readonly catalog: SemanticCatalog;
   private readonly planner: QueryPlanner;
 
+  /** `validated` is for withColumnTypes: the same definitions were already checked once. */
   constructor(
     readonly manifest: SemanticManifest,
     options: EngineOptions = {},
+    validated = false,
   ) {
-    validateExpressions(manifest);
+    if (!validated) validateExpressions(manifest);
     this.graph = new SemanticGraph(manifest, options.columnTypes);
-    this.catalog = new SemanticCatalog(this.graph);
-    this.planner = new QueryPlanner(this.graph);
-    this.validatePlans();
+    const resolver = new JoinResolver(this.graph);
+    this.catalog = new SemanticCatalog(this.graph, resolver);
+    this.planner = new QueryPlanner(this.graph, resolver);
+    if (!validated) this.validatePlans();
   }
 
   /** Loads and validates a semantic layer (a folder of YAML, or a semantic_manifest.json). */
@@ -58,7 +62,7 @@ export class SemanticEngine {
 
   /** The same definitions, with the warehouse's column types (read once at start-up) deciding time types. */
   withColumnTypes(columnTypes: ColumnTypeLookup): SemanticEngine {
-    return new SemanticEngine(this.manifest, { columnTypes });
+    return new SemanticEngine(this.manifest, { columnTypes }, true);
   }
 
   /**

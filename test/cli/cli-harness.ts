@@ -1,23 +1,15 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { repoRoot } from '../support/demo-db';
 
 /** Spawns the compiled CLI (as `npx stratum` would run it) and builds the small warehouse it queries. */
 
 /** The compiled CLI beside this compiled test: <BUILD_DIR>/src/cli/main.js. */
 export const CLI = join(__dirname, '../../src/cli/main.js');
 
-function repoRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`package.json not found above ${__dirname}`);
-    dir = parent;
-  }
-  return dir;
-}
 
 /** The fixture dbt project: semantic models orders, order_items, customers over schema marts. */
 export const FIXTURE_LAYER = join(repoRoot(), 'test', 'fixtures', 'spec', 'dbt-project');

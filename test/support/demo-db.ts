@@ -3,9 +3,10 @@
  * folder and reused by every later test process, then opened read-only so that several test files
  * running at once can share the file.
  */
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { projectRoot } from '../../src/config/app-config';
 import { ensureDemoWarehouse } from '../../src/warehouse/demo';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse';
 
@@ -13,16 +14,8 @@ import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse';
 export const DEMO_SCALE = 0.05;
 export const DEMO_SEED = 7;
 
-/** The repository root: the nearest folder above this file holding package.json (works from any build dir). */
-export function repoRoot(): string {
-  let dir = __dirname;
-  while (!existsSync(join(dir, 'package.json'))) {
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`no package.json above ${__dirname}`);
-    dir = parent;
-  }
-  return dir;
-}
+/** The repository root (tests run from a build folder; fixtures and definitions stay in the source tree). */
+export const repoRoot = (): string => projectRoot(__dirname);
 
 /** A path inside the repository, e.g. `repoPath('semantic-layer')`. */
 export function repoPath(...parts: string[]): string {

@@ -5,6 +5,7 @@ import type { SemanticManifest, SemanticModel } from '../spec/manifest';
 import { JoinResolver, type ResolvedLinkable } from './join-resolver';
 import { parseLinkableName } from './linkable-name';
 import { SemanticGraph } from './semantic-graph';
+import { expectSemanticError } from '../../../test/support/semantic-assert';
 
 function model(name: string, def: Partial<SemanticModel>): SemanticModel {
   return { name, node_relation: { alias: name, schema_name: 'marts' }, entities: [], measures: [], dimensions: [], ...def };
@@ -72,20 +73,7 @@ function resolve(name: string, grain?: string): ResolvedLinkable {
 
 const pathOf = (r: ResolvedLinkable) => r.path.map((s) => `${s.from.name}-${s.entity}->${s.to.name}`);
 
-function rejects(name: string, code: string, message: RegExp): SemanticError {
-  let caught: SemanticError | undefined;
-  assert.throws(
-    () => resolve(name),
-    (e: unknown) => {
-      assert.ok(e instanceof SemanticError, String(e));
-      assert.equal(e.code, code);
-      assert.match(e.message, message);
-      caught = e;
-      return true;
-    },
-  );
-  return caught!;
-}
+const rejects = (name: string, code: string, message: RegExp): SemanticError => expectSemanticError(() => resolve(name), code, message);
 
 describe('JoinResolver', () => {
   it('resolves the model’s own dimensions with no join', () => {

@@ -52,6 +52,14 @@ export type ResolvedLinkable =
       entity: string;
     };
 
+/** A dimension or entity a model can be grouped by, and the joins to it. */
+export interface ReachableItem {
+  name: string;
+  model: ModelNode;
+  kind: 'dimension' | 'entity';
+  path: JoinStep[];
+}
+
 type ErrorCode = 'INVALID_GROUP_BY' | 'INVALID_FILTER';
 
 function pathText(path: JoinStep[]): string {
@@ -60,6 +68,9 @@ function pathText(path: JoinStep[]): string {
 
 /** Resolves dunder names to columns and join paths, as MetricFlow's linkable-spec resolution does. */
 export class JoinResolver {
+  /** The graph never changes: what a model reaches is worked out once. */
+  private readonly reachableCache = new Map<ModelNode, ReachableItem[]>();
+
   constructor(private readonly graph: SemanticGraph) {}
 
   resolve(name: LinkableName, measure: Measure, metricName: string, code: ErrorCode): ResolvedLinkable {
@@ -190,8 +201,17 @@ export class JoinResolver {
    * Everything groupable from a model: its own members and those of models up to MAX_JOIN_HOPS joins
    * away. A name reached by two join paths is left out: querying it is an AMBIGUOUS_JOIN error.
    */
-  reachable(home: ModelNode): { name: string; model: ModelNode; kind: 'dimension' | 'entity'; path: JoinStep[] }[] {
-    type Item = { name: string; model: ModelNode; kind: 'dimension' | 'entity'; path: JoinStep[] };
+  reachable(home: ModelNode): ReachableItem[] {
+    let items = this.reachableCache.get(home);
+    if (!items) {
+      items = this.walkReachable(home);
+      this.reachableCache.set(home, items);
+    }
+    return items;
+  }
+
+  private walkReachable(home: ModelNode): ReachableItem[] {
+    type Item = ReachableItem;
     const local = new Map<string, Item>();
     const joined = new Map<string, Item[]>();
     for (const e of home.entities.keys()) local.set(e, { name: e, model: home, kind: 'entity', path: [] });

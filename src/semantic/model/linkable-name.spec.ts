@@ -1,20 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { SemanticError } from '../errors';
 import { linkableOutputName, parseLinkableName } from './linkable-name';
+import { expectSemanticError } from '../../../test/support/semantic-assert';
 
 const TIME = new Set(['metric_time', 'order_date', 'created_at']);
 const isTime = (name: string) => TIME.has(name);
 const parse = (name: string, extra: { grain?: string; datePart?: string } = {}) => parseLinkableName({ name, ...extra }, isTime);
 
-function rejects(work: () => unknown, code: string, message: RegExp): void {
-  assert.throws(work, (e: unknown) => {
-    assert.ok(e instanceof SemanticError, String(e));
-    assert.equal(e.code, code);
-    assert.match(e.message, message);
-    return true;
-  });
-}
+const rejects = (work: () => unknown, code: string, message: RegExp): void => void expectSemanticError(work, code, message);
 
 describe('parseLinkableName', () => {
   it('splits an entity path from the element', () => {

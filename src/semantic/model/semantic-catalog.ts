@@ -1,7 +1,7 @@
 import { SemanticError, didYouMean } from '../errors';
 import type { AggregationType, Metric, SavedQuery } from '../spec/manifest';
 import { TIME_GRANULARITIES } from '../spec/manifest';
-import { JoinResolver } from './join-resolver';
+import type { JoinResolver } from './join-resolver';
 import { METRIC_TIME } from './linkable-name';
 import { dimensionGrain, grainRank, type SemanticGraph } from './semantic-graph';
 
@@ -55,11 +55,10 @@ function relationText(r: { database?: string; schema_name: string; alias: string
 
 /** Metadata queries over the graph; pure functions of the definitions, computed on demand. */
 export class SemanticCatalog {
-  private readonly resolver: JoinResolver;
-
-  constructor(private readonly graph: SemanticGraph) {
-    this.resolver = new JoinResolver(graph);
-  }
+  constructor(
+    private readonly graph: SemanticGraph,
+    private readonly resolver: JoinResolver,
+  ) {}
 
   metrics(): CatalogMetric[] {
     return [...this.graph.metrics.values()].map((m) => this.metric(m.name));

@@ -4,6 +4,7 @@ import { SemanticError, type SemanticErrorCode } from '../errors';
 import { SemanticGraph } from '../model/semantic-graph';
 import type { SemanticManifest } from '../spec/manifest';
 import { MAX_LIMIT, normalizeMetricQuery, parseSavedQueryGroupBy, type MetricQueryInput } from './metric-query';
+import { expectSemanticError } from '../../../test/support/semantic-assert';
 
 const MANIFEST: SemanticManifest = {
   semantic_models: [
@@ -34,20 +35,8 @@ const MANIFEST: SemanticManifest = {
 const graph = new SemanticGraph(MANIFEST);
 const normalize = (input: MetricQueryInput) => normalizeMetricQuery(input, graph);
 
-function rejects(input: MetricQueryInput, code: SemanticErrorCode, message: RegExp): SemanticError {
-  let caught: SemanticError | undefined;
-  assert.throws(
-    () => normalize(input),
-    (e: unknown) => {
-      assert.ok(e instanceof SemanticError, String(e));
-      assert.equal(e.code, code);
-      assert.match(e.message, message);
-      caught = e;
-      return true;
-    },
-  );
-  return caught!;
-}
+const rejects = (input: MetricQueryInput, code: SemanticErrorCode, message: RegExp): SemanticError =>
+  expectSemanticError(() => normalize(input), code, message);
 
 describe('normalizeMetricQuery', () => {
   it('normalizes names, group-bys, filters and order-bys', () => {

@@ -4,6 +4,7 @@ import { SemanticError, type SemanticErrorCode } from '../errors';
 import { SemanticEngine } from '../semantic-engine';
 import type { SemanticManifest } from '../spec/manifest';
 import type { MetricQueryInput } from './metric-query';
+import { expectSemanticError } from '../../../test/support/semantic-assert';
 
 const MANIFEST: SemanticManifest = {
   semantic_models: [
@@ -42,20 +43,8 @@ const MANIFEST: SemanticManifest = {
 };
 const engine = new SemanticEngine(MANIFEST);
 
-function rejects(input: MetricQueryInput, code: SemanticErrorCode, message: RegExp): SemanticError {
-  let caught: SemanticError | undefined;
-  assert.throws(
-    () => engine.compile(input, 'duckdb'),
-    (e: unknown) => {
-      assert.ok(e instanceof SemanticError, String(e));
-      assert.equal(e.code, code, e.message);
-      assert.match(e.message, message);
-      caught = e;
-      return true;
-    },
-  );
-  return caught!;
-}
+const rejects = (input: MetricQueryInput, code: SemanticErrorCode, message: RegExp): SemanticError =>
+  expectSemanticError(() => engine.compile(input, 'duckdb'), code, message);
 
 describe('QueryPlanner validation', () => {
   it('UNKNOWN_METRIC, with a suggestion', () => {

@@ -2,7 +2,7 @@ import { SemanticError, didYouMean } from '../errors';
 import type { Expr, FilterReference } from '../filter/filter-ast';
 import { parseExpression, parseWhereFilter } from '../filter/filter-parser';
 import { collectReferences } from '../filter/filter-walk';
-import { JoinResolver, type ResolvedLinkable } from '../model/join-resolver';
+import type { JoinResolver, ResolvedLinkable } from '../model/join-resolver';
 import { METRIC_TIME, linkableOutputName, parseLinkableName, type GroupByInput, type LinkableName } from '../model/linkable-name';
 import { dimensionGrain, grainRank, isStandardGrain, type ModelNode, type SemanticGraph } from '../model/semantic-graph';
 import { TIME_GRANULARITIES, type Dimension, type Measure, type Metric, type MetricInput, type WhereFilterIntersection } from '../spec/manifest';
@@ -25,13 +25,14 @@ export function refKey(ref: FilterReference): string {
 
 /** Turns a validated metric query into a logical plan: which measures, filtered how, joined to what. */
 export class QueryPlanner {
-  private readonly resolver: JoinResolver;
   private readonly timeElements = new Set<string>([METRIC_TIME]);
   /** Definition filters and derived expressions are immutable: parse each once. */
   private readonly definitionExprs = new Map<string, Expr>();
 
-  constructor(private readonly graph: SemanticGraph) {
-    this.resolver = new JoinResolver(graph);
+  constructor(
+    private readonly graph: SemanticGraph,
+    private readonly resolver: JoinResolver,
+  ) {
     for (const model of graph.models.values()) {
       for (const d of model.dimensions.values()) if (d.type === 'time') this.timeElements.add(d.name);
     }
