@@ -3,18 +3,8 @@ import { describe, it } from 'node:test';
 import { SemanticError } from '../errors';
 import { parseExpression, parseWhereFilter } from './filter-parser';
 import { formatExpr } from './filter-printer';
+import { seededRandom } from '../../../test/support/seeded-random';
 
-/** mulberry32, so every run sees the same inputs. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Fragments of valid filters mixed with the characters and words attacks use.
 const PIECES = [
@@ -26,7 +16,7 @@ const PIECES = [
 
 describe('fuzzing the parser with token soup', () => {
   it('either parses (and round-trips) or throws INVALID_FILTER with a position, for 3000 inputs', () => {
-    const random = prng(42);
+    const random = seededRandom(42);
     let parsed = 0;
     for (let i = 0; i < 3000; i++) {
       const n = 1 + Math.floor(random() * 12);
@@ -50,7 +40,7 @@ describe('fuzzing the parser with token soup', () => {
   });
 
   it('survives 3000 single-character mutations of valid filters the same way', () => {
-    const random = prng(7);
+    const random = seededRandom(7);
     const seeds = [
       "{{ Dimension('customer__country') }} IN ('FR', 'DE') AND {{ TimeDimension('metric_time', 'month') }} >= DATE '2024-01-01'",
       "NOT (lower({{ Dimension('a').grain('day') }}) LIKE 'x%' OR {{ Metric('m', group_by=['u']) }} BETWEEN -1 AND 2.5e3)",

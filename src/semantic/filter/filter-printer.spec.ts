@@ -3,6 +3,7 @@ import { describe, it } from 'node:test';
 import { CAST_TYPES, FILTER_FUNCTIONS, type Expr, type FilterFunction, type FilterReference } from './filter-ast';
 import { parseExpression, parseWhereFilter } from './filter-parser';
 import { formatExpr } from './filter-printer';
+import { seededRandom } from '../../../test/support/seeded-random';
 
 const lit = (value: string | number | boolean | null): Expr => ({ kind: 'literal', value });
 const dim = (name: string): Expr => ({ kind: 'ref', ref: { type: 'dimension', name } });
@@ -53,17 +54,6 @@ describe('formatExpr', () => {
   });
 });
 
-/** mulberry32: a tiny seeded PRNG, so the generated corpus is the same on every run. */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Generates trees in the parser's canonical form (no single-argument AND, no `-` on a positive literal, …). */
 class TreeGenerator {
@@ -176,7 +166,7 @@ class TreeGenerator {
 
 describe('formatExpr / parse round trip over generated trees', () => {
   it('parses the printed form of 400 generated filters back to the same tree', () => {
-    const generator = new TreeGenerator(prng(20240229));
+    const generator = new TreeGenerator(seededRandom(20240229));
     for (let i = 0; i < 400; i++) {
       const tree = generator.condition(4, false);
       const text = formatExpr(tree);
@@ -186,7 +176,7 @@ describe('formatExpr / parse round trip over generated trees', () => {
   });
 
   it('does the same for 200 derived-metric expressions with identifiers', () => {
-    const generator = new TreeGenerator(prng(7));
+    const generator = new TreeGenerator(seededRandom(7));
     for (let i = 0; i < 200; i++) {
       const tree = generator.value(4, true);
       const text = formatExpr(tree);
