@@ -160,9 +160,6 @@ export class QueryPlanner {
     if (!model || !measure) {
       throw new SemanticError('INVALID_DEFINITION', `Metric '${metric.name}' uses unknown measure '${measureName}'.`);
     }
-    if (!['sum', 'count', 'count_distinct', 'average', 'min', 'max', 'sum_boolean'].includes(measure.agg)) {
-      throw new SemanticError('UNSUPPORTED', `Measure '${measure.name}' aggregates by ${measure.agg}, which is not supported yet.`);
-    }
     const aggTime = model.aggTimeDimension(measure);
     // Query filters are shared by every leaf; the key only needs the definition filters.
     const key = `${model.name}|${aggTime?.name ?? ''}|${[...filterKeys].sort().join('|')}`;

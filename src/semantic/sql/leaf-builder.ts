@@ -1,7 +1,7 @@
 import type { JoinStep, ResolvedLinkable } from '../model/join-resolver';
 import type { ModelNode, SemanticGraph } from '../model/semantic-graph';
 import type { LeafPlan } from '../plan/logical-plan';
-import type { Measure } from '../spec/manifest';
+import { measureAggregate } from './measure-aggregate';
 import { FilterCompiler, type TimeBound } from './filter-compiler';
 import { and, col, type FromItem, type JoinNode, type SelectNode, type SqlExpr } from './sql-node';
 
@@ -68,7 +68,7 @@ export class LeafBuilder {
   build(): SelectNode {
     const { leaf } = this;
     const aggregates = leaf.measures.map((m) => ({
-      expr: this.aggregate(m, col(BASE_ALIAS, this.base.project(`measure:${m.name}`, m.name, m.expr ?? m.name))),
+      expr: measureAggregate(m, col(BASE_ALIAS, this.base.project(`measure:${m.name}`, m.name, m.expr ?? m.name))),
       alias: m.name,
     }));
     const groupExprs = leaf.groupBy.map((g) => this.linkableExpr(g));
@@ -86,27 +86,6 @@ export class LeafBuilder {
       where: and(where),
       groupBy: groupExprs,
     };
-  }
-
-  private aggregate(measure: Measure, arg: SqlExpr): SqlExpr {
-    switch (measure.agg) {
-      case 'sum':
-        return { k: 'aggregate', fn: 'SUM', arg };
-      case 'count':
-        return { k: 'aggregate', fn: 'COUNT', arg };
-      case 'count_distinct':
-        return { k: 'aggregate', fn: 'COUNT', arg, distinct: true };
-      case 'average':
-        return { k: 'aggregate', fn: 'AVG', arg };
-      case 'min':
-        return { k: 'aggregate', fn: 'MIN', arg };
-      case 'max':
-        return { k: 'aggregate', fn: 'MAX', arg };
-      case 'sum_boolean':
-        return { k: 'aggregate', fn: 'SUM', arg: { k: 'cast', arg, type: 'INTEGER' } };
-      default:
-        throw new Error(`unsupported aggregation ${measure.agg}`);
-    }
   }
 
   /** The instance holding a resolved reference's column, adding the joins on its path. */

@@ -29,7 +29,9 @@ export type SqlExpr =
   | { k: 'dateTrunc'; grain: string; arg: SqlExpr; from: 'DATE' | 'TIMESTAMP'; to: 'DATE' | 'TIMESTAMP' }
   | { k: 'extract'; part: string; arg: SqlExpr }
   /** `num / den` as a float, NULL when the denominator is 0 (ratio metrics). */
-  | { k: 'ratio'; num: SqlExpr; den: SqlExpr };
+  | { k: 'ratio'; num: SqlExpr; den: SqlExpr }
+  /** A percentile aggregate (median is 0.5); `fraction` comes from the definitions, never from a caller. */
+  | { k: 'percentile'; arg: SqlExpr; fraction: number; discrete: boolean; approximate: boolean };
 
 export type BinaryOp = '=' | '!=' | '<' | '<=' | '>' | '>=' | '+' | '-' | '*' | '/';
 export type AggregateFunction = 'SUM' | 'COUNT' | 'AVG' | 'MIN' | 'MAX';

@@ -34,6 +34,7 @@ export abstract class SqlRenderer {
   protected abstract castTypeName(type: CastType): string;
   protected abstract dateTrunc(grain: string, arg: string, from: 'DATE' | 'TIMESTAMP', to: 'DATE' | 'TIMESTAMP'): string;
   protected abstract extract(part: string, arg: string): string;
+  protected abstract percentile(arg: string, fraction: number, discrete: boolean, approximate: boolean): string;
 
   protected ratio(num: string, den: string): string {
     return `CAST(${num} AS ${this.castTypeName('FLOAT')}) / CAST(NULLIF(${den}, 0) AS ${this.castTypeName('FLOAT')})`;
@@ -143,6 +144,8 @@ export abstract class SqlRenderer {
         return this.extract(e.part, this.expr(e.arg));
       case 'ratio':
         return this.wrap(this.ratio(this.expr(e.num), this.expr(e.den)), PRECEDENCE['/']!, parent);
+      case 'percentile':
+        return this.percentile(this.expr(e.arg), e.fraction, e.discrete, e.approximate);
     }
   }
 

@@ -1,3 +1,4 @@
+import { SemanticError } from '../../errors';
 import type { CastType } from '../../filter/filter-ast';
 import type { NodeRelation } from '../../spec/manifest';
 import type { SqlDialect } from '../dialect';
@@ -49,6 +50,10 @@ export class BigQueryRenderer extends SqlRenderer {
       return `MOD(EXTRACT(DAYOFWEEK FROM ${arg}) + 5, 7) + 1`;
     }
     return `EXTRACT(${EXTRACT_PARTS[part] ?? part.toUpperCase()} FROM ${arg})`;
+  }
+
+  protected percentile(): string {
+    throw new SemanticError('UNSUPPORTED', 'Percentile measures are not supported yet.');
   }
 }
 

@@ -1,3 +1,4 @@
+import { SemanticError } from '../../errors';
 import type { CastType } from '../../filter/filter-ast';
 import type { NodeRelation } from '../../spec/manifest';
 import type { SqlDialect } from '../dialect';
@@ -43,6 +44,10 @@ export class DuckDbRenderer extends SqlRenderer {
 
   protected extract(part: string, arg: string): string {
     return `EXTRACT(${EXTRACT_PARTS[part] ?? part} FROM ${arg})`;
+  }
+
+  protected percentile(): string {
+    throw new SemanticError('UNSUPPORTED', 'Percentile measures are not supported yet.');
   }
 }
 
