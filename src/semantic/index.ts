@@ -24,6 +24,18 @@ export type {
   CatalogMeasure,
   CatalogMetric,
 } from './model/semantic-catalog';
+export type {
+  CatalogWhereFilter,
+  CatalogMeasureInput,
+  CatalogMetricInput,
+  CatalogTypeParams,
+  CatalogSavedQuery,
+  CatalogExport,
+  MetricLineage,
+  LineageMetric,
+  LineageMeasure,
+  LineageSemanticModel,
+} from './model/catalog-shapes';
 export { DIALECTS, dialectByName, type DialectName, type SqlDialect } from './sql/dialects';
 export type { ParameterValue } from './sql/sql-renderer';
 export { parseWhereFilter } from './filter/filter-parser';

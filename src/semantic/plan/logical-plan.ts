@@ -1,7 +1,7 @@
 import type { Expr } from '../filter/filter-ast';
 import type { ResolvedLinkable } from '../model/join-resolver';
 import type { ModelNode, TimeValueType } from '../model/semantic-graph';
-import type { Dimension, Measure, Metric } from '../spec/manifest';
+import type { Dimension, Measure, Metric, MetricTimeWindow, NodeRelation } from '../spec/manifest';
 
 /** A half-open time range on one measure's agg time column, already aligned to the queried grain. */
 export interface TimeRange {
@@ -12,6 +12,60 @@ export interface TimeRange {
   start?: Date;
   /** Exclusive upper bound. */
   end?: Date;
+}
+
+/** The project's time spine: one row per period of `grain`, plus the columns of its custom granularities. */
+export interface TimeSpineRef {
+  relation: NodeRelation;
+  column: string;
+  grain: string;
+  /** custom granularity name → its column. */
+  custom: Map<string, string>;
+}
+
+/** One step from a spine period to the period whose measure rows it shows: a derived metric input's offset. */
+export type TimeOffset = { k: 'window'; count: number; grain: string } | { k: 'toGrain'; grain: string };
+
+/** A cumulative metric's accumulation, relative to each spine period (after any offsets). */
+export interface CumulativeSpec {
+  /** Rows in (period - window, period]; with neither this nor grainToDate, all rows up to the period. */
+  window?: MetricTimeWindow;
+  /** Rows from the start of the period's grain (month-to-date, year-to-date). */
+  grainToDate?: string;
+  /** Rolling the spine-grain values up to a coarser queried grain: the period's first, last or average value. */
+  periodAgg: 'first' | 'last' | 'average';
+}
+
+/**
+ * Measures computed per time-spine period rather than per row date: cumulative windows and
+ * offsets. Each spine period joins the measure rows its window (or offset) selects, then the
+ * rows are aggregated by the spine's period.
+ */
+export interface SpineJoin {
+  spine: TimeSpineRef;
+  /**
+   * Offsets applied to spine days before aggregating (the query's grain is coarser than an
+   * offset's): each day shows the rows of its offset day, then days roll up to the queried grain.
+   */
+  offsetsBefore: TimeOffset[];
+  /**
+   * Offsets applied after aggregating at the queried grain (not coarser than any offset's): each
+   * queried period shows the aggregate of its offset period. Applied in order, outermost first.
+   */
+  offsetsAfter: TimeOffset[];
+  cumulative?: CumulativeSpec;
+}
+
+/** A conversion metric's leaf: base events joined to the conversion events that follow them. */
+export interface ConversionPlan {
+  baseMeasure: Measure;
+  conversionModel: ModelNode;
+  conversionMeasure: Measure;
+  entity: string;
+  window?: MetricTimeWindow;
+  constantProperties: { base: ResolvedLinkable; conversion: ResolvedLinkable }[];
+  conversionFilters: Expr[];
+  conversionFilterRefs: Map<string, ResolvedLinkable>;
 }
 
 /**
@@ -34,6 +88,12 @@ export interface LeafPlan {
   filterRefs: Map<string, ResolvedLinkable>;
   /** startTime/endTime on metric_time. */
   timeRange?: TimeRange;
+  /** Cumulative windows and offsets: the measures are computed per spine period. */
+  spineJoin?: SpineJoin;
+  /** `join_to_timespine`: every spine period of the queried range appears, with NULL where no rows are. */
+  fillFromSpine?: TimeSpineRef;
+  /** Set for conversion metrics: `measures` is then the conversion measure, `model` the base measure's model. */
+  conversion?: ConversionPlan;
 }
 
 export type MetricExpr =

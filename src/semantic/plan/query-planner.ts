@@ -5,8 +5,9 @@ import { collectReferences } from '../filter/filter-walk';
 import type { JoinResolver, ResolvedLinkable } from '../model/join-resolver';
 import { METRIC_TIME, linkableOutputName, parseLinkableName, type GroupByInput, type LinkableName } from '../model/linkable-name';
 import { dimensionGrain, grainRank, isStandardGrain, type ModelNode, type SemanticGraph } from '../model/semantic-graph';
-import { TIME_GRANULARITIES, type Dimension, type Measure, type Metric, type MetricInput, type WhereFilterIntersection } from '../spec/manifest';
-import type { LeafPlan, LogicalPlan, MetricExpr } from './logical-plan';
+import { TIME_GRANULARITIES, type Dimension, type Measure, type Metric, type MetricInput, type MetricInputMeasure, type WhereFilterIntersection } from '../spec/manifest';
+import type { ConversionPlan, CumulativeSpec, LeafPlan, LogicalPlan, MetricExpr, SpineJoin, TimeOffset } from './logical-plan';
+import { TimeSpines } from './time-spines';
 import type { MetricQuery } from './metric-query';
 import { addGrain, truncateToGrain } from './time-literal';
 
@@ -29,10 +30,13 @@ export class QueryPlanner {
   /** Definition filters and derived expressions are immutable: parse each once. */
   private readonly definitionExprs = new Map<string, Expr>();
 
+  readonly spines: TimeSpines;
+
   constructor(
     private readonly graph: SemanticGraph,
     private readonly resolver: JoinResolver,
   ) {
+    this.spines = new TimeSpines(graph.manifest);
     for (const model of graph.models.values()) {
       for (const d of model.dimensions.values()) if (d.type === 'time') this.timeElements.add(d.name);
     }
@@ -50,11 +54,12 @@ export class QueryPlanner {
       return name.element === METRIC_TIME && !name.grain && !name.datePart ? { ...name, grain: defaultGrain } : name;
     });
     const leaves = new Map<string, LeafPlan>();
-    const ctx: BuildContext = { query, groupByNames, leaves };
+    const metricTime = groupByNames.find((n) => n.element === METRIC_TIME && n.entityPath.length === 0);
+    const ctx: BuildContext = { query, groupByNames, leaves, byMetricTime: metricTime !== undefined };
 
     const metrics = query.metrics.map((m, i) => {
       const metric = requested[i]!;
-      return { outputName: m.alias ?? metric.name, metric, expr: this.metricExpr(metric, queryFilters, [], ctx, []) };
+      return { outputName: m.alias ?? metric.name, metric, expr: this.metricExpr(metric, queryFilters, [], ctx, [], []) };
     });
     const outputs = new Set<string>();
     const first = [...leaves.values()][0]!;
@@ -114,7 +119,14 @@ export class QueryPlanner {
     return (filter?.where_filters ?? []).map((f) => this.definitionExpr(f.where_sql_template, false, where));
   }
 
-  private metricExpr(metric: Metric, inherited: Expr[], inheritedKeys: string[], ctx: BuildContext, stack: string[]): MetricExpr {
+  private metricExpr(
+    metric: Metric,
+    inherited: Expr[],
+    inheritedKeys: string[],
+    ctx: BuildContext,
+    stack: string[],
+    offsets: TimeOffset[],
+  ): MetricExpr {
     if (stack.includes(metric.name)) {
       throw new SemanticError('INVALID_DEFINITION', `Metric '${metric.name}' depends on itself: ${[...stack, metric.name].join(' -> ')}.`);
     }
@@ -124,21 +136,23 @@ export class QueryPlanner {
     const keys = [...inheritedKeys, ...(metric.filter?.where_filters.map((f) => f.where_sql_template) ?? [])];
     const p = metric.type_params;
     const input = (i: MetricInput): MetricExpr => {
-      if (i.offset_window || i.offset_to_grain) {
-        throw new SemanticError('UNSUPPORTED', `Metric '${metric.name}': input offsets (offset_window/offset_to_grain) are not supported yet.`);
-      }
       const inputFilters = this.filtersOf(i.filter, `metric '${metric.name}' input '${i.name}' filter`);
       const inputKeys = i.filter?.where_filters.map((f) => f.where_sql_template) ?? [];
-      return this.metricExpr(this.metric(i.name), [...filters, ...inputFilters], [...keys, ...inputKeys], ctx, [...stack, metric.name]);
+      const offset = this.inputOffset(metric, i, ctx);
+      return this.metricExpr(this.metric(i.name), [...filters, ...inputFilters], [...keys, ...inputKeys], ctx, [...stack, metric.name], offset ? [...offsets, offset] : offsets);
+    };
+    const measureLeaf = (m: MetricInputMeasure, mode: LeafMode): MetricExpr => {
+      const measureFilters = this.filtersOf(m.filter, `metric '${metric.name}' measure filter`);
+      const measureKeys = m.filter?.where_filters.map((f) => f.where_sql_template) ?? [];
+      const fillFromSpine = m.join_to_timespine && ctx.byMetricTime ? true : undefined;
+      const expr = this.leaf(metric, m.name, [...filters, ...measureFilters], [...keys, ...measureKeys], ctx, { ...mode, fillFromSpine });
+      return m.fill_nulls_with === undefined ? expr : { ...expr, fillNullsWith: m.fill_nulls_with };
     };
     switch (metric.type) {
-      case 'simple': {
-        const measureInput = p.measure!;
-        const measureFilters = this.filtersOf(measureInput.filter, `metric '${metric.name}' measure filter`);
-        const measureKeys = measureInput.filter?.where_filters.map((f) => f.where_sql_template) ?? [];
-        const expr = this.leaf(metric, measureInput.name, [...filters, ...measureFilters], [...keys, ...measureKeys], ctx);
-        return measureInput.fill_nulls_with === undefined ? expr : { ...expr, fillNullsWith: measureInput.fill_nulls_with };
-      }
+      case 'simple':
+        return measureLeaf(p.measure!, { offsets });
+      case 'cumulative':
+        return measureLeaf(p.measure!, { offsets, cumulative: this.cumulativeSpec(metric) });
       case 'ratio':
         return { k: 'ratio', num: input(p.numerator!), den: input(p.denominator!) };
       case 'derived': {
@@ -146,48 +160,167 @@ export class QueryPlanner {
         for (const i of p.metrics ?? []) inputs.set((i.alias ?? i.name).toLowerCase(), input(i));
         return { k: 'derived', expr: this.definitionExpr(p.expr!, true, `metric '${metric.name}' expr`), inputs };
       }
-      default:
-        throw new SemanticError(
-          'UNSUPPORTED',
-          `Metric '${metric.name}' is a ${metric.type} metric; ${metric.type} metrics are not supported yet.`,
-        );
+      case 'conversion': {
+        const c = p.conversion_type_params!;
+        const base = measureLeaf(c.base_measure, { offsets });
+        const conversions = measureLeaf(c.base_measure, { offsets, conversion: c });
+        return c.calculation === 'conversions' ? conversions : { k: 'ratio', num: conversions, den: base };
+      }
     }
   }
 
-  private leaf(metric: Metric, measureName: string, filters: Expr[], filterKeys: string[], ctx: BuildContext): Extract<MetricExpr, { k: 'measure' }> {
+  /** An input's offset; offsets compare periods, so they need metric_time in the query. */
+  private inputOffset(metric: Metric, i: MetricInput, ctx: BuildContext): TimeOffset | undefined {
+    if (!i.offset_window && !i.offset_to_grain) return undefined;
+    if (!ctx.byMetricTime) {
+      throw new SemanticError(
+        'INVALID_QUERY',
+        `Metric '${metric.name}' offsets its input '${i.name}' in time, so the query must group by metric_time (e.g. 'metric_time__day').`,
+      );
+    }
+    if (i.offset_window) return { k: 'window', count: i.offset_window.count, grain: i.offset_window.granularity };
+    return { k: 'toGrain', grain: i.offset_to_grain! };
+  }
+
+  /** dbt's cumulative params: `cumulative_type_params` (current) or the legacy top-level `window` / `grain_to_date`. */
+  private cumulativeSpec(metric: Metric): CumulativeSpec {
+    const p = metric.type_params;
+    const c = p.cumulative_type_params;
+    return {
+      window: c?.window ?? p.window,
+      grainToDate: c?.grain_to_date ?? p.grain_to_date,
+      periodAgg: c?.period_agg ?? 'first',
+    };
+  }
+
+  private leaf(
+    metric: Metric,
+    measureName: string,
+    filters: Expr[],
+    filterKeys: string[],
+    ctx: BuildContext,
+    mode: LeafMode,
+  ): Extract<MetricExpr, { k: 'measure' }> {
     const model = this.graph.measureModels.get(measureName);
     const measure = model?.measures.get(measureName);
     if (!model || !measure) {
       throw new SemanticError('INVALID_DEFINITION', `Metric '${metric.name}' uses unknown measure '${measureName}'.`);
     }
     const aggTime = model.aggTimeDimension(measure);
-    // Query filters are shared by every leaf; the key only needs the definition filters.
-    const key = `${model.name}|${aggTime?.name ?? ''}|${[...filterKeys].sort().join('|')}`;
+    const spineJoin = this.spineJoin(metric, mode, ctx);
+    const conversion = mode.conversion ? this.conversionPlan(metric, measure, mode.conversion, ctx) : undefined;
+    const output = conversion?.conversionMeasure ?? measure;
+    const fillFromSpine = mode.fillFromSpine ? this.spines.forGrain(this.metricTimeGrain(ctx) ?? 'day', `'join_to_timespine' on metric '${metric.name}'`) : undefined;
+    // Query filters are shared by every leaf; the key only needs the definition filters and the leaf's shape.
+    const key = [
+      model.name,
+      aggTime?.name ?? '',
+      // A semi-additive measure, and a conversion, reads rows its own way: a leaf of its own.
+      measure.non_additive_dimension || conversion ? `${metric.name}/${measure.name}` : '',
+      spineJoin ? JSON.stringify([spineJoin.offsetsBefore, spineJoin.offsetsAfter, spineJoin.cumulative]) : '',
+      fillFromSpine ? 'fill' : '',
+      ...[...filterKeys].sort(),
+    ].join('|');
     const existing = ctx.leaves.get(key);
     if (existing) {
-      if (!existing.measures.includes(measure)) existing.measures.push(measure);
-      return { k: 'measure', leaf: existing, measure };
+      if (!existing.measures.includes(output)) existing.measures.push(output);
+      return { k: 'measure', leaf: existing, measure: output };
     }
     const groupBy = ctx.groupByNames.map((n) => this.resolver.resolve(n, measure, metric.name, 'INVALID_GROUP_BY'));
-    const filterRefs = new Map<string, ResolvedLinkable>();
-    for (const f of filters) {
-      for (const ref of collectReferences(f)) {
-        const k = refKey(ref);
-        if (!filterRefs.has(k)) filterRefs.set(k, this.resolveRef(ref, measure, metric.name));
-      }
-    }
     const leaf: LeafPlan = {
       id: `leaf_${ctx.leaves.size}`,
-      measures: [measure],
+      measures: [output],
       model,
       metricName: metric.name,
       filters,
       groupBy,
-      filterRefs,
+      filterRefs: this.resolveRefs(filters, measure, metric.name),
       timeRange: aggTime ? this.timeRange(ctx.query, groupBy, model, aggTime) : undefined,
+      spineJoin,
+      fillFromSpine,
+      conversion,
     };
     ctx.leaves.set(key, leaf);
-    return { k: 'measure', leaf, measure };
+    return { k: 'measure', leaf, measure: output };
+  }
+
+  private resolveRefs(filters: Expr[], measure: Measure, metricName: string): Map<string, ResolvedLinkable> {
+    const refs = new Map<string, ResolvedLinkable>();
+    for (const f of filters) {
+      for (const ref of collectReferences(f)) {
+        const k = refKey(ref);
+        if (!refs.has(k)) refs.set(k, this.resolveRef(ref, measure, metricName));
+      }
+    }
+    return refs;
+  }
+
+  /** The finest standard grain metric_time is queried at, if any. */
+  private metricTimeGrain(ctx: BuildContext): string | undefined {
+    const grains = ctx.groupByNames.filter((n) => n.element === METRIC_TIME && n.entityPath.length === 0 && n.grain && isStandardGrain(n.grain));
+    return grains.length === 0 ? undefined : grains.map((n) => n.grain!).reduce((a, b) => (grainRank(a) <= grainRank(b) ? a : b));
+  }
+
+  /**
+   * Cumulative windows and offsets relate periods to rows through the time spine — when the query
+   * has periods, i.e. groups by metric_time. Without it, a cumulative metric is its measure over the
+   * whole (constrained) range, as in MetricFlow; a window or grain-to-date one then makes no sense.
+   */
+  private spineJoin(metric: Metric, mode: LeafMode, ctx: BuildContext): SpineJoin | undefined {
+    if (!ctx.byMetricTime) {
+      if (mode.cumulative && (mode.cumulative.window || mode.cumulative.grainToDate)) {
+        throw new SemanticError(
+          'INVALID_QUERY',
+          `Cumulative metric '${metric.name}' accumulates over a ${mode.cumulative.window ? 'window' : 'grain to date'}, so the query must group by metric_time (e.g. 'metric_time__day').`,
+        );
+      }
+      return undefined;
+    }
+    if (mode.offsets.length === 0 && !mode.cumulative) return undefined;
+    const grain = this.metricTimeGrain(ctx);
+    const what = mode.cumulative ? `Cumulative metric '${metric.name}'` : `The time offset in '${metric.name}'`;
+    // MetricFlow's rule: offset aggregated periods when the query is no coarser than every offset;
+    // otherwise offset the rows day by day and roll them up.
+    const after =
+      grain !== undefined &&
+      mode.offsets.every((o) => grainRank(grain) <= grainRank(o.grain) && !(o.k === 'toGrain' && grain === 'week'));
+    return {
+      spine: this.spines.forGrain(after && !mode.cumulative ? grain : 'day', what),
+      offsetsBefore: after ? [] : mode.offsets,
+      offsetsAfter: after ? mode.offsets : [],
+      cumulative: mode.cumulative,
+    };
+  }
+
+  private conversionPlan(metric: Metric, baseMeasure: Measure, params: NonNullable<LeafMode['conversion']>, ctx: BuildContext): ConversionPlan {
+    const conversionModel = this.graph.measureModels.get(params.conversion_measure.name);
+    const conversionMeasure = conversionModel?.measures.get(params.conversion_measure.name);
+    if (!conversionModel || !conversionMeasure) {
+      throw new SemanticError('INVALID_DEFINITION', `Metric '${metric.name}' uses unknown conversion measure '${params.conversion_measure.name}'.`);
+    }
+    const baseModel = this.graph.measureModels.get(baseMeasure.name)!;
+    for (const [model, role] of [[baseModel, 'base'], [conversionModel, 'conversion']] as const) {
+      if (!model.entities.has(params.entity)) {
+        throw new SemanticError('INVALID_DEFINITION', `Conversion metric '${metric.name}': the ${role} model '${model.name}' has no entity '${params.entity}'.`);
+      }
+    }
+    const property = (name: string, measure: Measure): ResolvedLinkable =>
+      this.resolver.resolve(parseLinkableName({ name }, this.isTimeElement), measure, metric.name, 'INVALID_GROUP_BY');
+    const conversionFilters = this.filtersOf(params.conversion_measure.filter, `metric '${metric.name}' conversion measure filter`);
+    void ctx;
+    return {
+      baseMeasure,
+      conversionModel,
+      conversionMeasure,
+      entity: params.entity,
+      window: params.window,
+      constantProperties: (params.constant_properties ?? []).map((c) => ({
+        base: property(c.base_property, baseMeasure),
+        conversion: property(c.conversion_property, conversionMeasure),
+      })),
+      conversionFilters,
+      conversionFilterRefs: this.resolveRefs(conversionFilters, conversionMeasure, metric.name),
+    };
   }
 
   private resolveRef(ref: FilterReference, measure: Measure, metricName: string): ResolvedLinkable {
@@ -246,4 +379,14 @@ interface BuildContext {
   query: MetricQuery;
   groupByNames: LinkableName[];
   leaves: Map<string, LeafPlan>;
+  /** Whether the query groups by metric_time (at any grain or date part). */
+  byMetricTime: boolean;
+}
+
+/** How a metric reads a measure. */
+interface LeafMode {
+  offsets: TimeOffset[];
+  cumulative?: CumulativeSpec;
+  fillFromSpine?: boolean;
+  conversion?: NonNullable<Metric['type_params']['conversion_type_params']>;
 }

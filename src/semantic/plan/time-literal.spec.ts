@@ -62,14 +62,17 @@ describe('addGrain', () => {
   it('moves by whole periods', () => {
     assert.equal(iso(addGrain(utc('2024-02-01T00:00:00'), 'month', 1)), '2024-03-01T00:00:00.000Z');
     assert.equal(iso(addGrain(utc('2024-11-01T00:00:00'), 'quarter', 1)), '2025-02-01T00:00:00.000Z');
-    assert.equal(iso(addGrain(utc('2024-02-29T00:00:00'), 'year', -1)), '2023-03-01T00:00:00.000Z');
+    // Month arithmetic clamps to the month's last day, as SQL's DATE_ADD / INTERVAL do.
+    assert.equal(iso(addGrain(utc('2024-02-29T00:00:00'), 'year', -1)), '2023-02-28T00:00:00.000Z');
+    assert.equal(iso(addGrain(utc('2024-03-31T00:00:00'), 'month', -1)), '2024-02-29T00:00:00.000Z');
+    assert.equal(iso(addGrain(utc('2024-01-31T06:30:00'), 'month', 1)), '2024-02-29T06:30:00.000Z');
     assert.equal(iso(addGrain(utc('2024-12-30T00:00:00'), 'week', 1)), '2025-01-06T00:00:00.000Z');
     assert.equal(iso(addGrain(utc('2024-03-31T00:00:00'), 'day', 1)), '2024-04-01T00:00:00.000Z');
     assert.equal(iso(addGrain(utc('2024-03-31T23:00:00'), 'hour', 2)), '2024-04-01T01:00:00.000Z');
   });
 
   it('after truncation, lands on the next period start even from a month end', () => {
-    // addGrain on a raw month end would overflow (Jan 31 + 1 month = Mar 2); the planner truncates first.
+    // The planner truncates first, so periods land on period starts.
     const end = truncateToGrain(utc('2024-01-31T00:00:00'), 'month');
     assert.equal(iso(addGrain(end, 'month', 1)), '2024-02-01T00:00:00.000Z');
     const q = truncateToGrain(utc('2024-03-31T00:00:00'), 'quarter');

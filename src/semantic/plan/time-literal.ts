@@ -69,19 +69,23 @@ export function truncateToGrain(date: Date, grain: string): Date {
   }
 }
 
+/** `date` moved by whole months, clamped to the last day of the target month as SQL does (03-31 − 1 month = 02-29). */
+function addMonths(date: Date, months: number): Date {
+  const target = new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + months, 1));
+  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
+  target.setUTCDate(Math.min(date.getUTCDate(), lastDay));
+  return new Date(target.getTime() + (date.getTime() % 86_400_000 + 86_400_000) % 86_400_000);
+}
+
 /** `date` moved by `count` grain periods. */
 export function addGrain(date: Date, grain: string, count: number): Date {
-  const next = new Date(date.getTime());
   switch (grain) {
     case 'year':
-      next.setUTCFullYear(next.getUTCFullYear() + count);
-      return next;
+      return addMonths(date, 12 * count);
     case 'quarter':
-      next.setUTCMonth(next.getUTCMonth() + 3 * count);
-      return next;
+      return addMonths(date, 3 * count);
     case 'month':
-      next.setUTCMonth(next.getUTCMonth() + count);
-      return next;
+      return addMonths(date, count);
     case 'week':
       return new Date(date.getTime() + count * 7 * 86_400_000);
     case 'day':

@@ -133,3 +133,14 @@ export class FilterCompiler {
     }
   }
 }
+
+/** Compiled filters: the WHERE conditions and the time bounds they imply. */
+export function compileFilters(
+  filters: Expr[],
+  refs: Map<string, ResolvedLinkable>,
+  refExpr: (r: ResolvedLinkable) => SqlExpr,
+): { where: SqlExpr[]; bounds: TimeBound[] } {
+  const compiler = new FilterCompiler((key) => refExpr(refs.get(key)!), (key) => refs.get(key)!);
+  const where = filters.map((f) => compiler.compile(f));
+  return { where, bounds: compiler.timeBounds };
+}

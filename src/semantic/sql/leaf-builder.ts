@@ -1,175 +1,310 @@
-import type { JoinStep, ResolvedLinkable } from '../model/join-resolver';
-import type { ModelNode, SemanticGraph } from '../model/semantic-graph';
-import type { LeafPlan } from '../plan/logical-plan';
+import { SemanticError } from '../errors';
+import type { Expr } from '../filter/filter-ast';
+import { collectReferences } from '../filter/filter-walk';
+import type { ResolvedLinkable } from '../model/join-resolver';
+import { grainRank, grainValueType, type SemanticGraph } from '../model/semantic-graph';
+import type { LeafPlan, SpineJoin, TimeSpineRef } from '../plan/logical-plan';
+import { refKey } from '../plan/query-planner';
+import { addGrain, truncateToGrain } from '../plan/time-literal';
+import { ConversionLeafBuilder } from './conversion-leaf-builder';
+import { compileFilters, type TimeBound } from './filter-compiler';
 import { measureAggregate } from './measure-aggregate';
-import { FilterCompiler, type TimeBound } from './filter-compiler';
-import { and, col, type FromItem, type JoinNode, type SelectNode, type SqlExpr } from './sql-node';
-
-const BASE_ALIAS = 'm';
-
-/** One model read once in a leaf: the fact (`m`) or a joined model (`j1`, `j2`, …), with the columns it must project. */
-class ModelInstance {
-  readonly projections = new Map<string, { alias: string; sql: string }>();
-  private readonly used = new Set<string>();
-  readonly pushdown: SqlExpr[] = [];
-
-  constructor(
-    readonly model: ModelNode,
-    readonly alias: string,
-  ) {}
-
-  /** The alias under which this instance projects `sql` (named after `preferred`, unique within the instance). */
-  project(key: string, preferred: string, sql: string): string {
-    const existing = this.projections.get(key);
-    if (existing) return existing.alias;
-    let alias = preferred;
-    for (let i = 2; this.used.has(alias); i++) alias = `${preferred}_${i}`;
-    this.used.add(alias);
-    this.projections.set(key, { alias, sql });
-    return alias;
-  }
-
-  entity(name: string): SqlExpr {
-    return col(this.alias, this.project(`entity:${name}`, name, this.model.entityExpr(name)));
-  }
-
-  dimension(name: string): SqlExpr {
-    const dim = this.model.dimensions.get(name)!;
-    return col(this.alias, this.project(`dimension:${name}`, name, dim.expr ?? dim.name));
-  }
-
-  toFrom(): FromItem {
-    const query: SelectNode = {
-      columns: [...this.projections.values()].map((p) => ({ expr: { k: 'definition', sql: p.sql }, alias: p.alias })),
-      from: { k: 'table', relation: this.model.def.node_relation, alias: this.model.def.node_relation.alias },
-      where: and(this.pushdown),
-    };
-    return { k: 'subquery', query, alias: this.alias };
-  }
-}
+import { ModelReader } from './model-reader';
+import { and, col, type SelectNode, type SqlExpr } from './sql-node';
+import { anchorDate, anchorExpr, isMetricTime, periodAs, periodColumn, spinePeriods, type DayRange } from './time-spine-sql';
 
 /**
- * Builds one leaf: measures aggregated at the query's grain. Their model is read as a
- * subquery projecting only what is needed (definition `expr`s stay unqualified and unambiguous),
- * joined many-to-one to the models its group-bys and filters live in, filtered, then aggregated.
- * Joins only ever go to models where the entity is unique, so aggregating after them cannot fan out.
+ * Builds one leaf: its measures aggregated at the query's grain, as one SELECT with the group-by
+ * columns (named by their output names) and one column per measure. The plain leaf reads its
+ * model (with joins), filters and aggregates. Leaves that go through the time spine (cumulative
+ * windows, offsets, join_to_timespine) and conversion leaves add their steps around that.
  */
 export class LeafBuilder {
-  private readonly base: ModelInstance;
-  private readonly joins = new Map<string, { instance: ModelInstance; on: SqlExpr }>();
-
   constructor(
     private readonly leaf: LeafPlan,
     private readonly graph: SemanticGraph,
-  ) {
-    this.base = new ModelInstance(leaf.model, BASE_ALIAS);
-  }
+  ) {}
 
   build(): SelectNode {
     const { leaf } = this;
-    const aggregates = leaf.measures.map((m) => ({
-      expr: measureAggregate(m, col(BASE_ALIAS, this.base.project(`measure:${m.name}`, m.name, m.expr ?? m.name))),
-      alias: m.name,
-    }));
-    const groupExprs = leaf.groupBy.map((g) => this.linkableExpr(g));
-    const filters = new FilterCompiler((key) => this.linkableExpr(leaf.filterRefs.get(key)!), (key) => leaf.filterRefs.get(key)!);
-    const where = leaf.filters.map((f) => filters.compile(f));
-    this.pushDownTimeBounds(filters.timeBounds);
+    let node = leaf.conversion
+      ? new ConversionLeafBuilder(leaf, leaf.conversion, this.graph).build()
+      : leaf.spineJoin && (leaf.spineJoin.cumulative || leaf.spineJoin.offsetsBefore.length > 0)
+        ? this.throughSpine(leaf.spineJoin)
+        : this.aggregated();
+    if (leaf.spineJoin && leaf.spineJoin.offsetsAfter.length > 0) node = this.offsetAfter(node, leaf.spineJoin);
+    if (leaf.fillFromSpine) node = this.filledFromSpine(node, leaf.fillFromSpine);
+    return node;
+  }
 
-    return {
+  /**
+   * The plain leaf: read, filter, aggregate (semi-additive measures: only the rows at their
+   * window's end). Under offsets applied after aggregation, metric_time filters and the time range
+   * apply to the offset periods instead (see offsetAfter), and the rows are read for the periods
+   * those lead to.
+   */
+  private aggregated(): SelectNode {
+    const { leaf } = this;
+    const offsets = leaf.spineJoin?.offsetsAfter ?? [];
+    const filters = offsets.length > 0 ? this.splitTimeFilters().rest : leaf.filters;
+    const reader = new ModelReader(this.graph, leaf.model, leaf.measures[0]!);
+    const measureArgs = leaf.measures.map((m) => reader.measure(m));
+    const groupExprs = leaf.groupBy.map((g) => reader.linkable(g));
+    const { where, bounds } = compileFilters(filters, leaf.filterRefs, (r) => reader.linkable(r));
+    if (offsets.length === 0) reader.pushDownTimeBounds(bounds, leaf.timeRange);
+    else {
+      const grain = this.offsetKey().grain;
+      const periods = periodRange([], leaf.timeRange);
+      const rows: DayRange = {
+        start: periods.start && anchorDate(periods.start, offsets),
+        end: periods.end && addGrain(anchorDate(addGrain(periods.end, grain, -1), offsets), grain, 1),
+      };
+      reader.pushDownTimeBounds(bounds, leaf.timeRange && { ...leaf.timeRange, ...rows });
+    }
+    const nonAdditive = leaf.measures[0]!.non_additive_dimension;
+    if (!nonAdditive) {
+      return {
+        columns: [
+          ...groupExprs.map((expr, i) => ({ expr, alias: leaf.groupBy[i]!.outputName })),
+          ...leaf.measures.map((m, i) => ({ expr: measureAggregate(m, measureArgs[i]!), alias: m.name })),
+        ],
+        ...reader.from(),
+        where: and(where),
+        groupBy: groupExprs,
+      };
+    }
+    // Semi-additive (MetricFlow's semi-additive join): per window grouping — and per queried period
+    // of the non-additive dimension — only the rows at its last (or first) value count.
+    const dim = leaf.model.dimensions.get(nonAdditive.name)!;
+    const at = reader.dimension(dim);
+    const partition = [
+      ...nonAdditive.window_groupings.map((e) => reader.entity(e)),
+      ...leaf.groupBy.flatMap((g, i) => (g.kind === 'time' && g.dimension === dim && g.path.length === 0 && !g.datePart ? [groupExprs[i]!] : [])),
+    ];
+    const rows: SelectNode = {
       columns: [
         ...groupExprs.map((expr, i) => ({ expr, alias: leaf.groupBy[i]!.outputName })),
-        ...aggregates,
+        ...leaf.measures.map((m, i) => ({ expr: measureArgs[i]!, alias: m.name })),
+        { expr: at, alias: 'non_additive_time' },
+        {
+          expr: { k: 'window', fn: nonAdditive.window_choice === 'min' ? 'MIN' : 'MAX', arg: at, partitionBy: partition },
+          alias: 'non_additive_bound',
+        },
       ],
-      from: this.base.toFrom(),
-      joins: [...this.joins.values()].map(({ instance, on }): JoinNode => ({ type: 'LEFT', item: instance.toFrom(), on })),
+      ...reader.from(),
       where: and(where),
-      groupBy: groupExprs,
+    };
+    const outputs = leaf.groupBy.map((g) => col('r', g.outputName));
+    return {
+      columns: [
+        ...outputs.map((expr, i) => ({ expr, alias: leaf.groupBy[i]!.outputName })),
+        ...leaf.measures.map((m) => ({ expr: measureAggregate(m, col('r', m.name)), alias: m.name })),
+      ],
+      from: { k: 'subquery', query: rows, alias: 'r' },
+      where: { k: 'binary', op: '=', left: col('r', 'non_additive_time'), right: col('r', 'non_additive_bound') },
+      groupBy: outputs,
     };
   }
 
-  /** The instance holding a resolved reference's column, adding the joins on its path. */
-  private instanceFor(path: JoinStep[]): ModelInstance {
-    let current = this.base;
-    let key = '';
-    for (const step of path) {
-      key += `>${step.entity}:${step.to.name}`;
-      let join = this.joins.get(key);
-      if (!join) {
-        const instance = new ModelInstance(step.to, `j${this.joins.size + 1}`);
-        const on: SqlExpr = { k: 'binary', op: '=', left: current.entity(step.entity), right: instance.entity(step.entity) };
-        join = { instance, on: step.to.validity ? { k: 'and', args: [on, ...this.validAtFactTime(instance, step.to.validity)] } : on };
-        this.joins.set(key, join);
-      }
-      current = join.instance;
-    }
-    return current;
-  }
-
   /**
-   * A versioned (SCD type 2) model joins the version valid when the fact happened: its window
-   * [from, to) holds the fact's agg time (metric_time at its own grain); an open window has no end.
+   * Each spine day joins the measure rows it covers — its cumulative window, or its offset day —
+   * and the rows are aggregated by the spine's periods (MetricFlow's join over a time range).
+   * A cumulative metric queried only at coarser grains is computed per day, then each period
+   * takes its first, last or average daily value (`period_agg`).
    */
-  private validAtFactTime(instance: ModelInstance, validity: NonNullable<ModelNode['validity']>): SqlExpr[] {
-    const aggTime = this.leaf.model.aggTimeDimension(this.leaf.measures[0]!)!;
-    const factType = this.graph.rawTimeType(this.leaf.model, aggTime);
-    const fromType = this.graph.rawTimeType(instance.model, validity.from);
-    const factTime = this.base.dimension(aggTime.name);
-    // Compare in the window's type (a DATE fact against TIMESTAMP windows: as of midnight).
-    const at: SqlExpr = factType === fromType ? factTime : { k: 'cast', arg: factTime, type: fromType };
-    const to = instance.dimension(validity.to.name);
-    return [
-      { k: 'binary', op: '>=', left: at, right: instance.dimension(validity.from.name) },
-      { k: 'or', args: [{ k: 'binary', op: '<', left: at, right: to }, { k: 'isNull', arg: to, negated: false }] },
+  private throughSpine(join: SpineJoin): SelectNode {
+    const { leaf } = this;
+    const { spine, cumulative } = join;
+    const reader = new ModelReader(this.graph, leaf.model, leaf.measures[0]!);
+    const aggTime = leaf.model.aggTimeDimension(leaf.measures[0]!)!;
+    const rawType = this.graph.rawTimeType(leaf.model, aggTime);
+    const rowDay = reader.linkable({
+      kind: 'time',
+      outputName: 'row_period',
+      path: [],
+      model: leaf.model,
+      dimension: aggTime,
+      grain: spine.grain,
+      valueType: grainValueType(spine.grain),
+      rawType,
+      isMetricTime: true,
+    });
+    const rowColumns: { expr: SqlExpr; alias: string }[] = [
+      { expr: rowDay, alias: 'row_period' },
+      ...leaf.measures.map((m) => ({ expr: reader.measure(m), alias: m.name })),
     ];
-  }
+    const projected = new Map<string, string>();
+    const through = (r: ResolvedLinkable): SqlExpr => {
+      const key = `${r.kind}:${r.outputName}:${r.path.map((p) => `${p.entity}>${p.to.name}`).join('/')}`;
+      let alias = projected.get(key);
+      if (!alias) {
+        alias = `ref_${projected.size}`;
+        projected.set(key, alias);
+        rowColumns.push({ expr: reader.linkable(r), alias });
+      }
+      return col('r', alias);
+    };
+    const spineAlias = 'ts';
+    const period = periodColumn(spineAlias);
+    const outputExpr = (g: ResolvedLinkable): SqlExpr => (isMetricTime(g) ? periodAs(g, period, spine.grain) : through(g));
+    const groupExprs = leaf.groupBy.map(outputExpr);
+    // Filters on metric_time filter the spine's periods; every other reference is a row's.
+    const { where, bounds } = compileFilters(leaf.filters, leaf.filterRefs, outputExpr);
+    const periodBounds = bounds.filter((b) => isMetricTimeBound(b));
+    reader.pushDownTimeBounds(bounds.filter((b) => !isMetricTimeBound(b)));
+    const periods = periodRange(periodBounds, leaf.timeRange);
+    reader.pushDownTimeBounds([], { dimension: aggTime, rawType, ...rowRange(periods, join) });
 
-  private linkableExpr(r: ResolvedLinkable): SqlExpr {
-    const instance = this.instanceFor(r.path);
-    switch (r.kind) {
-      case 'entity':
-        return instance.entity(r.entity);
-      case 'categorical':
-        return instance.dimension(r.dimension.name);
-      case 'time': {
-        const raw = instance.dimension(r.dimension.name);
-        if (r.datePart) return { k: 'extract', part: r.datePart, arg: raw };
-        // A DATE is already at day grain; everything else is truncated (and typed by its grain).
-        if (r.rawType === 'DATE' && r.grain === 'day') return raw;
-        return { k: 'dateTrunc', grain: r.grain, arg: raw, from: r.rawType, to: r.valueType };
+    const rowTime = col('r', 'row_period');
+    const anchor = anchorExpr(period, join.offsetsBefore);
+    const conditions: SqlExpr[] = [];
+    if (!cumulative) conditions.push({ k: 'binary', op: '=', left: rowTime, right: anchor });
+    else {
+      conditions.push({ k: 'binary', op: '<=', left: rowTime, right: anchor });
+      if (cumulative.window) {
+        const start: SqlExpr = { k: 'dateAdd', arg: anchor, count: -cumulative.window.count, grain: cumulative.window.granularity };
+        conditions.push({ k: 'binary', op: '>', left: rowTime, right: start });
+      } else if (cumulative.grainToDate) {
+        const start: SqlExpr = { k: 'dateTrunc', grain: cumulative.grainToDate, arg: anchor, from: 'DATE', to: 'DATE' };
+        conditions.push({ k: 'binary', op: '>=', left: rowTime, right: start });
       }
     }
+    // An offset to a grain start, rolled up to a coarser period: the period's value is its first day's.
+    const periodStarts = join.offsetsBefore.some((o) => o.k === 'toGrain')
+      ? leaf.groupBy.filter(isMetricTime).filter((g) => !g.datePart && g.grain !== spine.grain).map((g): SqlExpr => ({ k: 'binary', op: '=', left: periodAs(g, period, spine.grain), right: period }))
+      : [];
+    const rollUp = cumulative !== undefined && !leaf.groupBy.some((g) => isMetricTime(g) && !g.datePart && g.grain === spine.grain);
+    const aggregated: SelectNode = {
+      columns: [
+        ...groupExprs.map((expr, i) => ({ expr, alias: leaf.groupBy[i]!.outputName })),
+        ...(rollUp ? [{ expr: period, alias: 'spine_period' }] : []),
+        ...leaf.measures.map((m) => ({ expr: measureAggregate(m, col('r', m.name)), alias: m.name })),
+      ],
+      from: { k: 'subquery', query: spinePeriods(spine, periods), alias: spineAlias },
+      joins: [{ type: 'INNER', item: { k: 'subquery', query: { columns: rowColumns, ...reader.from() }, alias: 'r' }, on: and(conditions) }],
+      where: and([...where, ...periodStarts]),
+      groupBy: rollUp ? [...groupExprs, period] : groupExprs,
+    };
+    return rollUp ? this.periodAgg(aggregated, cumulative!.periodAgg) : aggregated;
   }
 
-  /**
-   * Time bounds implied by the filters, and startTime/endTime, go into the subquery of the model
-   * whose column they bound, on the column as stored: that is what BigQuery prunes partitions on.
-   * Filter bounds are implied by top-level conditions that stay in the outer WHERE, so narrowing a
-   * joined model's rows early cannot change the result; startTime/endTime apply only here.
-   */
-  private pushDownTimeBounds(fromFilters: TimeBound[]): void {
-    const bounds = [...fromFilters];
-    const range = this.leaf.timeRange;
-    if (range) {
-      const linkable = { path: [], dimension: range.dimension, rawType: range.rawType };
-      if (range.start) bounds.push({ linkable, op: '>=', value: range.start });
-      if (range.end) bounds.push({ linkable, op: '<', value: range.end });
+  /** Daily values rolled up to the queried periods: each period's first, last or average value. */
+  private periodAgg(daily: SelectNode, how: 'first' | 'last' | 'average'): SelectNode {
+    const { leaf } = this;
+    const partitionBy = leaf.groupBy.map((g) => col('d', g.outputName));
+    const day = col('d', 'spine_period');
+    return {
+      distinct: true,
+      columns: [
+        ...leaf.groupBy.map((g) => ({ expr: col('d', g.outputName), alias: g.outputName })),
+        ...leaf.measures.map((m) => ({
+          expr: (how === 'average'
+            ? { k: 'window', fn: 'AVG', arg: col('d', m.name), partitionBy }
+            : { k: 'window', fn: how === 'first' ? 'FIRST_VALUE' : 'LAST_VALUE', arg: col('d', m.name), partitionBy, orderBy: [{ expr: day, desc: false }], frame: 'all' }) as SqlExpr,
+          alias: m.name,
+        })),
+      ],
+      from: { k: 'subquery', query: daily, alias: 'd' },
+    };
+  }
+
+  /** The finest metric_time group-by: the periods offsets are applied to after aggregation. */
+  private offsetKey(): Extract<ResolvedLinkable, { kind: 'time' }> {
+    return this.leaf.groupBy
+      .filter(isMetricTime)
+      .filter((g) => !g.datePart)
+      .reduce((a, b) => (grainRankOf(a.grain) <= grainRankOf(b.grain) ? a : b));
+  }
+
+  /** The leaf's filters that reference only metric_time, and the rest. */
+  private splitTimeFilters(): { time: Expr[]; rest: Expr[] } {
+    const { leaf } = this;
+    const time: Expr[] = [];
+    const rest: Expr[] = [];
+    for (const f of leaf.filters) {
+      const refs = collectReferences(f).map((ref) => leaf.filterRefs.get(refKey(ref))!);
+      if (refs.length > 0 && refs.every(isMetricTime)) time.push(f);
+      else if (refs.some(isMetricTime)) {
+        throw new SemanticError('UNSUPPORTED', `A filter on metric '${leaf.metricName}' mixes metric_time with other references under a time offset: split it into separate filters.`);
+      } else rest.push(f);
     }
-    for (const b of tightest(bounds)) {
-      const { path, dimension, rawType } = b.linkable;
-      this.instanceFor(path).pushdown.push(FilterCompiler.boundPredicate(dimension, rawType, b.op, b.value));
-    }
+    return { time, rest };
+  }
+
+  /** Each queried period shows the aggregate of the period its offsets lead to (MetricFlow's join to the time spine with an offset). */
+  private offsetAfter(aggregated: SelectNode, join: SpineJoin): SelectNode {
+    const { leaf } = this;
+    const key = this.offsetKey();
+    const period = periodColumn('ts');
+    // metric_time filters and the time range select the offset periods, not the rows they show.
+    const { where, bounds } = compileFilters(this.splitTimeFilters().time, leaf.filterRefs, (r) => periodAs(r as TimeLinkable, period, key.grain));
+    const spine = spinePeriods(join.spine, periodRange(bounds, leaf.timeRange), key.grain);
+    return {
+      where: and(where),
+      columns: [
+        ...leaf.groupBy.map((g) => ({ expr: isMetricTime(g) ? periodAs(g, period, key.grain) : col('a', g.outputName), alias: g.outputName })),
+        ...leaf.measures.map((m) => ({ expr: col('a', m.name), alias: m.name })),
+      ],
+      from: { k: 'subquery', query: spine, alias: 'ts' },
+      joins: [{ type: 'INNER', item: { k: 'subquery', query: aggregated, alias: 'a' }, on: { k: 'binary', op: '=', left: col('a', key.outputName), right: anchorExpr(period, join.offsetsAfter) } }],
+    };
+  }
+
+  /** `join_to_timespine`: every spine period (of the queried range) appears, NULL where the leaf has no row. */
+  private filledFromSpine(aggregated: SelectNode, spine: TimeSpineRef): SelectNode {
+    const { leaf } = this;
+    const times = leaf.groupBy.filter(isMetricTime);
+    if (times.length === 0) return aggregated;
+    const day = periodColumn('s');
+    // Filters on metric_time alone also bound the spine (as in MetricFlow); the rest stay on the rows.
+    const timeOnly = leaf.filters.filter((f) => collectReferences(f).every((ref) => isMetricTime(leaf.filterRefs.get(refKey(ref))!)));
+    const { where } = compileFilters(timeOnly, leaf.filterRefs, (r) => periodAs(r as TimeLinkable, day, spine.grain));
+    const periods: SelectNode = {
+      distinct: true,
+      columns: times.map((g) => ({ expr: periodAs(g, day, spine.grain), alias: g.outputName })),
+      from: { k: 'subquery', query: spinePeriods(spine, periodRange([], leaf.timeRange)), alias: 's' },
+      where: and(where),
+    };
+    const on = times.map((g): SqlExpr => ({ k: 'binary', op: '=', left: col('ts', g.outputName), right: col('a', g.outputName) }));
+    return {
+      columns: [
+        ...leaf.groupBy.map((g) => ({ expr: col(isMetricTime(g) ? 'ts' : 'a', g.outputName), alias: g.outputName })),
+        ...leaf.measures.map((m) => ({ expr: col('a', m.name), alias: m.name })),
+      ],
+      from: { k: 'subquery', query: periods, alias: 'ts' },
+      joins: [{ type: 'LEFT', item: { k: 'subquery', query: aggregated, alias: 'a' }, on: and(on) }],
+    };
   }
 }
 
-/** Per column, only the highest lower bound and the lowest upper bound matter. */
-function tightest(bounds: TimeBound[]): TimeBound[] {
-  const best = new Map<string, TimeBound>();
+type TimeLinkable = Extract<ResolvedLinkable, { kind: 'time' }>;
+const grainRankOf = grainRank;
+
+function isMetricTimeBound(b: TimeBound): boolean {
+  return 'isMetricTime' in b.linkable && (b.linkable as { isMetricTime: boolean }).isMetricTime && b.linkable.path.length === 0;
+}
+
+/** The spine periods a query covers: startTime/endTime and the metric_time bounds its filters imply. */
+function periodRange(bounds: TimeBound[], range: LeafPlan['timeRange']): DayRange {
+  let start = range?.start;
+  let end = range?.end;
   for (const b of bounds) {
-    const key = `${b.linkable.path.map((s) => `${s.entity}>${s.to.name}`).join('/')}:${b.linkable.dimension.name}:${b.op}`;
-    const current = best.get(key);
-    const tighter = !current || (b.op === '>=' ? b.value > current.value : b.value < current.value);
-    if (tighter) best.set(key, b);
+    if (b.op === '>=' && (!start || b.value > start)) start = b.value;
+    if (b.op === '<' && (!end || b.value < end)) end = b.value;
   }
-  return [...best.values()];
+  return { start, end };
 }
+
+/** The row days a range of spine days can reach through offsets and a cumulative window (for pruning only). */
+function rowRange(periods: DayRange, join: SpineJoin): DayRange {
+  const { cumulative, offsetsBefore, spine } = join;
+  let start = periods.start ? anchorDate(periods.start, offsetsBefore) : undefined;
+  if (start && cumulative) {
+    if (cumulative.window) start = addGrain(start, cumulative.window.granularity, -cumulative.window.count);
+    else if (cumulative.grainToDate) start = truncateToGrain(start, cumulative.grainToDate);
+    else start = undefined;
+  }
+  const end = periods.end ? addGrain(anchorDate(addGrain(periods.end, spine.grain, -1), offsetsBefore), spine.grain, 1) : undefined;
+  return { start, end };
+}
+

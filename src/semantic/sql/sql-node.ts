@@ -30,11 +30,18 @@ export type SqlExpr =
   | { k: 'extract'; part: string; arg: SqlExpr }
   /** `num / den` as a float, NULL when the denominator is 0 (ratio metrics). */
   | { k: 'ratio'; num: SqlExpr; den: SqlExpr }
+  /** `arg` (a DATE) moved by `count` periods of `grain`; month arithmetic clamps to the month's last day. */
+  | { k: 'dateAdd'; arg: SqlExpr; count: number; grain: string }
+  /** A window function over the whole partition (`frame: 'all'`) or the default frame. */
+  | { k: 'window'; fn: WindowFunction; arg: SqlExpr; partitionBy: SqlExpr[]; orderBy?: { expr: SqlExpr; desc: boolean }[]; frame?: 'all' }
+  /** A fresh unique id per row (MetricFlow's `mf_internal_uuid` for conversion events). */
+  | { k: 'uuid' }
   /** A percentile aggregate (median is 0.5); `fraction` comes from the definitions, never from a caller. */
   | { k: 'percentile'; arg: SqlExpr; fraction: number; discrete: boolean; approximate: boolean };
 
 export type BinaryOp = '=' | '!=' | '<' | '<=' | '>' | '>=' | '+' | '-' | '*' | '/';
 export type AggregateFunction = 'SUM' | 'COUNT' | 'AVG' | 'MIN' | 'MAX';
+export type WindowFunction = AggregateFunction | 'FIRST_VALUE' | 'LAST_VALUE';
 /** Scalar functions the renderer knows how to spell in every dialect. */
 export type SqlFunction =
   | 'lower'
@@ -66,6 +73,7 @@ export interface JoinNode {
 
 export interface SelectNode {
   ctes?: { name: string; query: SelectNode }[];
+  distinct?: boolean;
   columns: { expr: SqlExpr; alias: string }[];
   from: FromItem;
   joins?: JoinNode[];

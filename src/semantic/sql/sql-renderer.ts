@@ -34,6 +34,8 @@ export abstract class SqlRenderer {
   protected abstract castTypeName(type: CastType): string;
   protected abstract dateTrunc(grain: string, arg: string, from: 'DATE' | 'TIMESTAMP', to: 'DATE' | 'TIMESTAMP'): string;
   protected abstract extract(part: string, arg: string): string;
+  protected abstract dateAdd(arg: string, count: number, grain: string): string;
+  protected abstract uuid(): string;
   protected abstract percentile(arg: string, fraction: number, discrete: boolean, approximate: boolean): string;
 
   protected ratio(num: string, den: string): string {
@@ -53,7 +55,7 @@ export abstract class SqlRenderer {
       const ctes = node.ctes.map((c) => `${this.quoteIdentifier(c.name)} AS (\n${this.select(c.query, inner)}\n${indent})`);
       lines.push(`${indent}WITH ${ctes.join(`,\n${indent}`)}`);
     }
-    lines.push(`${indent}SELECT`);
+    lines.push(`${indent}SELECT${node.distinct ? ' DISTINCT' : ''}`);
     lines.push(node.columns.map((c) => `${inner}${this.expr(c.expr)} AS ${this.quoteIdentifier(c.alias)}`).join(',\n'));
     lines.push(`${indent}FROM ${this.fromItem(node.from, indent)}`);
     for (const j of node.joins ?? []) {
@@ -144,6 +146,17 @@ export abstract class SqlRenderer {
         return this.extract(e.part, this.expr(e.arg));
       case 'ratio':
         return this.wrap(this.ratio(this.expr(e.num), this.expr(e.den)), PRECEDENCE['/']!, parent);
+      case 'dateAdd':
+        return this.dateAdd(this.expr(e.arg), e.count, e.grain);
+      case 'window': {
+        const over: string[] = [];
+        if (e.partitionBy.length > 0) over.push(`PARTITION BY ${e.partitionBy.map((x) => this.expr(x)).join(', ')}`);
+        if (e.orderBy && e.orderBy.length > 0) over.push(`ORDER BY ${e.orderBy.map((o) => `${this.expr(o.expr)}${o.desc ? ' DESC' : ''}`).join(', ')}`);
+        if (e.frame === 'all') over.push('ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING');
+        return `${e.fn}(${this.expr(e.arg)}) OVER (${over.join(' ')})`;
+      }
+      case 'uuid':
+        return this.uuid();
       case 'percentile':
         return this.percentile(this.expr(e.arg), e.fraction, e.discrete, e.approximate);
     }

@@ -1,7 +1,6 @@
-import { SemanticError } from '../../errors';
 import type { CastType } from '../../filter/filter-ast';
 import type { NodeRelation } from '../../spec/manifest';
-import type { SqlDialect } from '../dialect';
+import { percentileFraction, percentileKind, unsupportedPercentile, type SqlDialect } from '../dialect';
 import { SqlRenderer } from '../sql-renderer';
 
 const CAST_TYPES: Record<CastType, string> = {
@@ -52,13 +51,67 @@ export class BigQueryRenderer extends SqlRenderer {
     return `EXTRACT(${EXTRACT_PARTS[part] ?? part.toUpperCase()} FROM ${arg})`;
   }
 
-  protected percentile(): string {
-    throw new SemanticError('UNSUPPORTED', 'Percentile measures are not supported yet.');
+  protected dateAdd(arg: string, count: number, grain: string): string {
+    return `${count < 0 ? 'DATE_SUB' : 'DATE_ADD'}(${arg}, INTERVAL ${Math.abs(count)} ${grain.toUpperCase()})`;
   }
+
+  protected uuid(): string {
+    return 'GENERATE_UUID()';
+  }
+
+  /**
+   * BigQuery's PERCENTILE_CONT/DISC are window functions only; as an aggregate it has APPROX_QUANTILES,
+   * whose array holds the n-quantile boundaries (minimum first). As MetricFlow does, p = k/n (the
+   * closest fraction with n up to a million) is element k of n quantiles.
+   */
+  protected percentile(arg: string, fraction: number, discrete: boolean, approximate: boolean): string {
+    percentileFraction(fraction);
+    const kind = percentileKind(discrete, approximate);
+    if (kind !== 'approximate_continuous') throw unsupportedPercentile(bigQueryDialect, kind);
+    const [k, n] = closestFraction(fraction, 1_000_000);
+    return `APPROX_QUANTILES(${arg}, ${n})[OFFSET(${k})]`;
+  }
+}
+
+/**
+ * The fraction closest to `x` with a denominator up to `maxDenominator` (Python's
+ * `Fraction(x).limit_denominator`, by continued fractions over the float's exact binary value).
+ */
+function closestFraction(x: number, maxDenominator: number): [numerator: number, denominator: number] {
+  // A finite double is exactly m / 2^e; doubling until integral is exact.
+  let scaled = x;
+  let d = 1n;
+  while (!Number.isInteger(scaled)) {
+    scaled *= 2;
+    d *= 2n;
+  }
+  let n = BigInt(scaled);
+  const max = BigInt(maxDenominator);
+  if (d <= max) {
+    const g = gcd(n, d);
+    return [Number(n / g), Number(d / g)];
+  }
+  const den = d;
+  let [p0, q0, p1, q1] = [0n, 1n, 1n, 0n];
+  for (;;) {
+    const a = n / d;
+    const q2 = q0 + a * q1;
+    if (q2 > max) break;
+    [p0, q0, p1, q1] = [p1, q1, p0 + a * p1, q2];
+    [n, d] = [d, n - a * d];
+  }
+  const k = (max - q0) / q1;
+  // The last convergent, or the best semiconvergent before the bound, whichever is closer.
+  return 2n * d * (q0 + k * q1) <= den ? [Number(p1), Number(q1)] : [Number(p0 + k * p1), Number(q0 + k * q1)];
+}
+
+function gcd(a: bigint, b: bigint): bigint {
+  while (b !== 0n) [a, b] = [b, a % b];
+  return a;
 }
 
 export const bigQueryDialect: SqlDialect = {
   name: 'bigquery',
-  capabilities: { supportsQualify: true },
+  capabilities: { supportsQualify: true, percentileKinds: ['approximate_continuous'] },
   createRenderer: () => new BigQueryRenderer(),
 };

@@ -1,7 +1,6 @@
-import { SemanticError } from '../../errors';
 import type { CastType } from '../../filter/filter-ast';
 import type { NodeRelation } from '../../spec/manifest';
-import type { SqlDialect } from '../dialect';
+import { percentileFraction, percentileKind, unsupportedPercentile, type SqlDialect } from '../dialect';
 import { SqlRenderer } from '../sql-renderer';
 
 const CAST_TYPES: Record<CastType, string> = {
@@ -46,13 +45,38 @@ export class DuckDbRenderer extends SqlRenderer {
     return `EXTRACT(${EXTRACT_PARTS[part] ?? part} FROM ${arg})`;
   }
 
-  protected percentile(): string {
-    throw new SemanticError('UNSUPPORTED', 'Percentile measures are not supported yet.');
+  protected dateAdd(arg: string, count: number, grain: string): string {
+    // DATE ± INTERVAL is a TIMESTAMP in DuckDB: back to a DATE, like the spine it is compared with.
+    return `CAST(${arg} ${count < 0 ? '-' : '+'} INTERVAL ${Math.abs(count)} ${grain.toUpperCase()} AS DATE)`;
+  }
+
+  protected uuid(): string {
+    return 'gen_random_uuid()';
+  }
+
+  /**
+   * MetricFlow's DuckDB spellings. Continuous kinds interpolate in DOUBLE: DuckDB keeps a DECIMAL
+   * argument's type (rounding the interpolated value to the column's scale), and APPROX_QUANTILE of a
+   * DECIMAL even returns a BIGINT. A discrete percentile is one of the values, so it keeps their type.
+   */
+  protected percentile(arg: string, fraction: number, discrete: boolean, approximate: boolean): string {
+    const f = percentileFraction(fraction);
+    const kind = percentileKind(discrete, approximate);
+    switch (kind) {
+      case 'continuous':
+        return `PERCENTILE_CONT(${f}) WITHIN GROUP (ORDER BY CAST(${arg} AS ${this.castTypeName('FLOAT')}))`;
+      case 'discrete':
+        return `PERCENTILE_DISC(${f}) WITHIN GROUP (ORDER BY ${arg})`;
+      case 'approximate_continuous':
+        return `APPROX_QUANTILE(CAST(${arg} AS ${this.castTypeName('FLOAT')}), ${f})`;
+      case 'approximate_discrete':
+        throw unsupportedPercentile(duckDbDialect, kind);
+    }
   }
 }
 
 export const duckDbDialect: SqlDialect = {
   name: 'duckdb',
-  capabilities: { supportsQualify: true },
+  capabilities: { supportsQualify: true, percentileKinds: ['continuous', 'discrete', 'approximate_continuous'] },
   createRenderer: () => new DuckDbRenderer(),
 };

@@ -1,8 +1,35 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { SemanticError } from '../../errors';
+import type { PercentileKind } from '../dialect';
 import type { SelectNode, SqlExpr } from '../sql-node';
 import { DIALECTS, dialectByName } from './index';
+
+const PERCENTILE_KINDS: PercentileKind[] = ['continuous', 'discrete', 'approximate_continuous', 'approximate_discrete'];
+const FLAGS: Record<PercentileKind, { discrete: boolean; approximate: boolean }> = {
+  continuous: { discrete: false, approximate: false },
+  discrete: { discrete: true, approximate: false },
+  approximate_continuous: { discrete: false, approximate: true },
+  approximate_discrete: { discrete: true, approximate: true },
+};
+
+/**
+ * Percentiles to render: the literal DuckDB gets, and the [k, n] of BigQuery's APPROX_QUANTILES(x, n)[OFFSET(k)],
+ * taken from Python's `Fraction(p).limit_denominator()` (what MetricFlow calls), not from our port of it.
+ */
+const FRACTIONS: { p: number; text: string; quantile: [number, number] }[] = [
+  { p: 0.5, text: '0.5', quantile: [1, 2] },
+  { p: 0.9, text: '0.9', quantile: [9, 10] },
+  { p: 0.95, text: '0.95', quantile: [19, 20] },
+  { p: 0.99, text: '0.99', quantile: [99, 100] },
+  { p: 0.999, text: '0.999', quantile: [999, 1000] },
+  { p: 0.25, text: '0.25', quantile: [1, 4] },
+  { p: 1 / 3, text: '0.3333333333333333', quantile: [1, 3] },
+  { p: 0.123456789, text: '0.123456789', quantile: [10, 81] },
+  { p: 0.0001, text: '0.0001', quantile: [1, 10000] },
+];
+
+type PercentileSpelling = (arg: string, f: (typeof FRACTIONS)[number]) => string;
 
 /** What each registered dialect must spell; a new dialect fails the first test until it is described here. */
 const EXPECTED: Record<string, {
@@ -14,6 +41,8 @@ const EXPECTED: Record<string, {
   /** A TIMESTAMP column at a day-or-coarser grain: a DATE. */
   truncTimestampToDate: (grain: string, arg: string) => string;
   extract: Record<string, (arg: string) => string>;
+  /** Each percentile kind as an aggregate, or null where the warehouse has none (the engine refuses it). */
+  percentile: Record<PercentileKind, PercentileSpelling | null>;
 }> = {
   duckdb: {
     quote: (n) => `"${n.replace(/"/g, '""')}"`,
@@ -28,6 +57,13 @@ const EXPECTED: Record<string, {
       week: (a) => `EXTRACT(week FROM ${a})`,
       month: (a) => `EXTRACT(month FROM ${a})`,
     },
+    // DuckDB docs: ordered-set PERCENTILE_CONT/DISC, and APPROX_QUANTILE(x, pos) (T-Digest).
+    percentile: {
+      continuous: (a, f) => `PERCENTILE_CONT(${f.text}) WITHIN GROUP (ORDER BY CAST(${a} AS DOUBLE))`,
+      discrete: (a, f) => `PERCENTILE_DISC(${f.text}) WITHIN GROUP (ORDER BY ${a})`,
+      approximate_continuous: (a, f) => `APPROX_QUANTILE(CAST(${a} AS DOUBLE), ${f.text})`,
+      approximate_discrete: null,
+    },
   },
   bigquery: {
     quote: (n) => `\`${n.replace(/[`\\]/g, (c) => `\\${c}`)}\``,
@@ -41,6 +77,14 @@ const EXPECTED: Record<string, {
       doy: (a) => `EXTRACT(DAYOFYEAR FROM ${a})`,
       week: (a) => `EXTRACT(ISOWEEK FROM ${a})`,
       month: (a) => `EXTRACT(MONTH FROM ${a})`,
+    },
+    // BigQuery docs: APPROX_QUANTILES(expression, number) returns number + 1 boundaries, the minimum first;
+    // PERCENTILE_CONT/DISC are navigation (window) functions, which a GROUP BY cannot use.
+    percentile: {
+      continuous: null,
+      discrete: null,
+      approximate_continuous: (a, f) => `APPROX_QUANTILES(${a}, ${f.quantile[1]})[OFFSET(${f.quantile[0]})]`,
+      approximate_discrete: null,
     },
   },
 };
@@ -113,6 +157,51 @@ describe('SQL dialects', () => {
           ...grains.map((g) => `${want.truncTimestampToDate(g, a)} AS ${want.quote(`td_${g}`)}`),
           ...Object.entries(want.extract).map(([part, spell]) => `${spell(a)} AS ${want.quote(`x_${part}`)}`),
         ]);
+      });
+
+      it('declares the percentile kinds it renders, and spells each as its warehouse documents', () => {
+        const supported = PERCENTILE_KINDS.filter((k) => want.percentile[k] !== null);
+        assert.deepEqual([...dialect.capabilities.percentileKinds].sort(), supported.sort());
+        const arg: SqlExpr = { k: 'column', table: 'm', name: 'order value' };
+        const a = `${want.quote('m')}.${want.quote('order value')}`;
+        for (const kind of supported) {
+          const { sql, parameters } = dialect.createRenderer().render(
+            select(FRACTIONS.map((f, i) => ({ expr: { k: 'percentile', arg, fraction: f.p, ...FLAGS[kind] } as SqlExpr, alias: `p${i}` }))),
+          );
+          assert.deepEqual(
+            columnLines(sql),
+            FRACTIONS.map((f, i) => `${want.percentile[kind]!(a, f)} AS ${want.quote(`p${i}`)}`),
+            kind,
+          );
+          assert.deepEqual(parameters, {}, 'a percentile is a constant of the definitions, not a parameter');
+        }
+      });
+
+      it('refuses the percentile kinds it cannot compute, naming the kind, the warehouse and what works there', () => {
+        const kinds = PERCENTILE_KINDS.filter((k) => want.percentile[k] === null);
+        for (const kind of kinds) {
+          const node = select([{ expr: { k: 'percentile', arg: { k: 'column', name: 'x' }, fraction: 0.9, ...FLAGS[kind] }, alias: 'p' }]);
+          assert.throws(
+            () => dialect.createRenderer().render(node),
+            (e: unknown) => {
+              assert.ok(e instanceof SemanticError && e.code === 'UNSUPPORTED', String(e));
+              assert.ok(e.message.includes(kind.replace('_', ' ')) && e.message.includes(`which ${dialect.name} cannot`), e.message);
+              for (const ok of dialect.capabilities.percentileKinds) {
+                const flag = FLAGS[ok].approximate ? 'use_approximate_percentile: true' : FLAGS[ok].discrete ? 'use_discrete_percentile: true' : 'neither';
+                assert.ok(e.message.includes(flag), `${e.message} should offer ${ok}`);
+              }
+              return true;
+            },
+          );
+        }
+      });
+
+      it('keeps an impossible percentile out of the SQL', () => {
+        const kind = dialect.capabilities.percentileKinds[0]!;
+        for (const fraction of [0, 1, 1.5, -0.1, Number.NaN, Number.POSITIVE_INFINITY]) {
+          const node = select([{ expr: { k: 'percentile', arg: { k: 'column', name: 'x' }, fraction, ...FLAGS[kind] }, alias: 'p' }]);
+          assert.throws(() => dialect.createRenderer().render(node), (e: unknown) => e instanceof SemanticError && e.code === 'INVALID_DEFINITION');
+        }
       });
 
       it('keeps operator precedence with parentheses only where needed', () => {

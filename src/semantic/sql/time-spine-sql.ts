@@ -1,0 +1,64 @@
+import type { ResolvedLinkable } from '../model/join-resolver';
+import type { TimeOffset, TimeSpineRef } from '../plan/logical-plan';
+import { addGrain, formatTimeParameter, truncateToGrain } from '../plan/time-literal';
+import { and, col, type SelectNode, type SqlExpr } from './sql-node';
+
+type TimeLinkable = Extract<ResolvedLinkable, { kind: 'time' }>;
+
+/** A half-open range of spine periods (or of row days). */
+export interface DayRange {
+  start?: Date;
+  end?: Date;
+}
+
+/** Whether a resolved group-by is metric_time itself (whose periods can come from the spine). */
+export function isMetricTime(r: ResolvedLinkable): r is TimeLinkable {
+  return r.kind === 'time' && r.isMetricTime && r.path.length === 0;
+}
+
+/** A spine period value (a DATE at the spine's grain) at a group-by's grain or date part. */
+export function periodAs(g: TimeLinkable, period: SqlExpr, periodGrain: string): SqlExpr {
+  if (g.datePart) return { k: 'extract', part: g.datePart, arg: period };
+  if (g.grain === periodGrain) return period;
+  return { k: 'dateTrunc', grain: g.grain, arg: period, from: 'DATE', to: 'DATE' };
+}
+
+/** `period` moved by each offset in turn: the period whose rows (or aggregate) it shows. */
+export function anchorExpr(period: SqlExpr, offsets: TimeOffset[]): SqlExpr {
+  return offsets.reduce<SqlExpr>(
+    (at, o) => (o.k === 'window' ? { k: 'dateAdd', arg: at, count: -o.count, grain: o.grain } : { k: 'dateTrunc', grain: o.grain, arg: at, from: 'DATE', to: 'DATE' }),
+    period,
+  );
+}
+
+/** The same as anchorExpr, on a JS date (for pruning bounds). Every step is monotonic. */
+export function anchorDate(date: Date, offsets: TimeOffset[]): Date {
+  return offsets.reduce((at, o) => (o.k === 'window' ? addGrain(at, o.grain, -o.count) : truncateToGrain(at, o.grain)), date);
+}
+
+const dateParam = (value: Date): SqlExpr => ({ k: 'cast', arg: { k: 'param', value: formatTimeParameter(value, 'DATE') }, type: 'DATE' });
+
+/** `column` within a day range, as WHERE conditions. */
+export function rangeConditions(column: SqlExpr, range: DayRange): SqlExpr[] {
+  const out: SqlExpr[] = [];
+  if (range.start) out.push({ k: 'binary', op: '>=', left: column, right: dateParam(range.start) });
+  if (range.end) out.push({ k: 'binary', op: '<', left: column, right: dateParam(range.end) });
+  return out;
+}
+
+/**
+ * The spine's periods: `SELECT <column> AS period` (plus custom granularity columns), restricted
+ * to a range on the stored column. At a coarser `grain`, one row per period (DISTINCT truncations).
+ */
+export function spinePeriods(spine: TimeSpineRef, range: DayRange, grain = spine.grain, customColumns: string[] = []): SelectNode {
+  const day: SqlExpr = { k: 'definition', sql: spine.column };
+  const period: SqlExpr = grain === spine.grain ? day : { k: 'dateTrunc', grain, arg: day, from: 'DATE', to: 'DATE' };
+  return {
+    distinct: grain !== spine.grain,
+    columns: [{ expr: period, alias: 'period' }, ...customColumns.map((c) => ({ expr: { k: 'definition', sql: c } as SqlExpr, alias: c }))],
+    from: { k: 'table', relation: spine.relation, alias: spine.relation.alias },
+    where: and(rangeConditions(day, range)),
+  };
+}
+
+export const periodColumn = (alias: string): SqlExpr => col(alias, 'period');
