@@ -86,7 +86,8 @@ export class SemanticEngine {
         });
       }
     };
-    for (const metric of this.manifest.metrics) check({ metrics: [metric.name] }, metric, `metrics.${metric.name}`);
+    // By metric_time: offsets and cumulative windows need periods to relate.
+    for (const metric of this.manifest.metrics) check({ metrics: [metric.name], groupBy: ['metric_time'] }, metric, `metrics.${metric.name}`);
     for (const q of this.manifest.saved_queries) check({ savedQuery: q.name }, q, `saved_queries.${q.name}`);
     reporter.throwIfAny();
   }

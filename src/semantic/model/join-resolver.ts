@@ -1,6 +1,7 @@
 import { SemanticError, didYouMean } from '../errors';
 import type { Dimension, Measure } from '../spec/manifest';
 import { METRIC_TIME, linkableOutputName, type LinkableName } from './linkable-name';
+import type { TimeSpineRef } from './time-spines';
 import {
   ModelNode,
   SemanticGraph,
@@ -43,6 +44,8 @@ export type ResolvedLinkable =
       rawType: TimeValueType;
       /** True for metric_time (the measure's agg time dimension). */
       isMetricTime: boolean;
+      /** A custom granularity: its value is a column of the time spine, joined on the day. */
+      customGrain?: { spine: TimeSpineRef; column: string };
     }
   | {
       kind: 'entity';
@@ -157,6 +160,27 @@ export class JoinResolver {
     const dataGrain = dimensionGrain(dim);
     const grain = name.grain ?? dataGrain;
     const element = isMetricTime ? METRIC_TIME : name.element;
+    const customSpine = this.graph.timeSpines.customGrains.get(grain);
+    if (customSpine) {
+      if (grainRank(dataGrain) > grainRank(customSpine.grain)) {
+        throw new SemanticError(
+          code,
+          `'${linkableOutputName(name.entityPath, element, grain)}': custom granularity '${grain}' is defined per ${customSpine.grain}, but ${model.name}.${dim.name} is at grain '${dataGrain}'.`,
+        );
+      }
+      return {
+        kind: 'time',
+        outputName: linkableOutputName(name.entityPath, element, grain),
+        path,
+        model,
+        dimension: dim,
+        grain,
+        valueType: 'DATE',
+        rawType: this.graph.rawTimeType(model, dim),
+        isMetricTime,
+        customGrain: { spine: customSpine, column: customSpine.custom.get(grain)! },
+      };
+    }
     if (grainRank(grain) < grainRank(dataGrain)) {
       throw new SemanticError(
         code,

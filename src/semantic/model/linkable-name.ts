@@ -3,6 +3,7 @@ import { DATE_PARTS, TIME_GRANULARITIES, type DatePart } from '../spec/manifest'
 import { isStandardGrain } from './semantic-graph';
 
 export const METRIC_TIME = 'metric_time';
+const NO_CUSTOM_GRAINS: ReadonlySet<string> = new Set();
 const PART = /^[a-z_][a-z0-9_]*$/;
 
 /**
@@ -38,7 +39,10 @@ export function parseLinkableName(
   input: GroupByInput,
   isTimeElement: (name: string) => boolean,
   code: 'INVALID_GROUP_BY' | 'INVALID_FILTER' | 'INVALID_ORDER_BY' = 'INVALID_GROUP_BY',
+  /** Custom granularities of the project's time spines (`metric_time__fiscal_quarter`). */
+  customGrains: ReadonlySet<string> = NO_CUSTOM_GRAINS,
 ): LinkableName {
+  const isGrain = (g: string) => isStandardGrain(g) || customGrains.has(g);
   const raw = input.name.trim().toLowerCase();
   const parts = raw.split('__');
   if (raw.length === 0 || raw.length > 256 || parts.some((p) => !PART.test(p))) {
@@ -53,7 +57,7 @@ export function parseLinkableName(
   if (last.startsWith('extract_') && parts.length > 1) {
     datePart = last.slice('extract_'.length) as DatePart;
     parts.pop();
-  } else if (parts.length > 1 && isStandardGrain(last) && isTimeElement(parts[parts.length - 2]!)) {
+  } else if (parts.length > 1 && isGrain(last) && isTimeElement(parts[parts.length - 2]!)) {
     if (grain && grain !== last) invalid(code, `'${input.name}' names grain '${last}' but grain '${grain}' was also given.`);
     grain = last;
     parts.pop();
@@ -61,8 +65,8 @@ export function parseLinkableName(
   if (datePart !== undefined && !(DATE_PARTS as readonly string[]).includes(datePart)) {
     invalid(code, `Unknown date part '${datePart}' in '${input.name}'. Date parts: ${DATE_PARTS.join(', ')}.`);
   }
-  if (grain !== undefined && !isStandardGrain(grain)) {
-    invalid(code, `Unknown grain '${grain}' in '${input.name}'. Grains: ${TIME_GRANULARITIES.join(', ')}.`);
+  if (grain !== undefined && !isGrain(grain)) {
+    invalid(code, `Unknown grain '${grain}' in '${input.name}'. Grains: ${[...TIME_GRANULARITIES, ...customGrains].join(', ')}.`);
   }
   if (grain !== undefined && datePart !== undefined) {
     invalid(code, `'${input.name}' has both a grain and a date part: ask for one of them.`);

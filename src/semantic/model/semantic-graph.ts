@@ -7,20 +7,13 @@ import type {
   SemanticManifest,
   SemanticModel,
 } from '../spec/manifest';
-import { TIME_GRANULARITIES } from '../spec/manifest';
+import { grainRank } from './grains';
+import { TimeSpines } from './time-spines';
 
 /** The value type of a time column, which decides how it is truncated and compared. */
 export type TimeValueType = 'DATE' | 'TIMESTAMP';
 
-const GRAIN_RANK = new Map<string, number>(TIME_GRANULARITIES.map((g, i) => [g, i]));
-
-export function grainRank(grain: string): number {
-  return GRAIN_RANK.get(grain) ?? -1;
-}
-
-export function isStandardGrain(grain: string): boolean {
-  return GRAIN_RANK.has(grain);
-}
+export { grainRank, isStandardGrain } from './grains';
 
 /** A semantic model with its members indexed by name. */
 export class ModelNode {
@@ -98,11 +91,13 @@ export class SemanticGraph {
   readonly entityModels = new Map<string, ModelNode[]>();
 
   private readonly rawTypes = new Map<Dimension, TimeValueType>();
+  readonly timeSpines: TimeSpines;
 
   constructor(
     readonly manifest: SemanticManifest,
     private readonly columnTypes?: ColumnTypeLookup,
   ) {
+    this.timeSpines = new TimeSpines(manifest);
     for (const def of manifest.semantic_models) {
       const node = new ModelNode(def);
       this.models.set(def.name, node);

@@ -1,7 +1,15 @@
 import { SemanticError } from '../errors';
-import { grainRank } from '../model/semantic-graph';
-import type { SemanticManifest } from '../spec/manifest';
-import type { TimeSpineRef } from './logical-plan';
+import type { NodeRelation, SemanticManifest } from '../spec/manifest';
+import { grainRank } from './grains';
+
+/** The project's time spine: one row per period of `grain`, plus the columns of its custom granularities. */
+export interface TimeSpineRef {
+  relation: NodeRelation;
+  column: string;
+  grain: string;
+  /** custom granularity name → its column. */
+  custom: Map<string, string>;
+}
 
 /**
  * The project's time spines (dbt `time_spine:` models / `project_configuration.time_spines`). Like
@@ -29,8 +37,9 @@ export class TimeSpines {
     return this.spines.length === 0;
   }
 
-  isCustomGrain(name: string): boolean {
-    return this.customGrains.has(name);
+  /** The custom granularity names, for parsing `metric_time__<name>`. */
+  get customGrainNames(): ReadonlySet<string> {
+    return new Set(this.customGrains.keys());
   }
 
   /** The spine to join at `grain` (a standard grain): the coarsest one at or below it. */

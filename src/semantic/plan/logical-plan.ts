@@ -1,7 +1,10 @@
 import type { Expr } from '../filter/filter-ast';
 import type { ResolvedLinkable } from '../model/join-resolver';
 import type { ModelNode, TimeValueType } from '../model/semantic-graph';
-import type { Dimension, Measure, Metric, MetricTimeWindow, NodeRelation } from '../spec/manifest';
+import type { TimeSpineRef } from '../model/time-spines';
+import type { Dimension, Measure, Metric, MetricTimeWindow } from '../spec/manifest';
+
+export type { TimeSpineRef };
 
 /** A half-open time range on one measure's agg time column, already aligned to the queried grain. */
 export interface TimeRange {
@@ -12,15 +15,6 @@ export interface TimeRange {
   start?: Date;
   /** Exclusive upper bound. */
   end?: Date;
-}
-
-/** The project's time spine: one row per period of `grain`, plus the columns of its custom granularities. */
-export interface TimeSpineRef {
-  relation: NodeRelation;
-  column: string;
-  grain: string;
-  /** custom granularity name → its column. */
-  custom: Map<string, string>;
 }
 
 /** One step from a spine period to the period whose measure rows it shows: a derived metric input's offset. */

@@ -7,7 +7,6 @@ import { METRIC_TIME, linkableOutputName, parseLinkableName, type GroupByInput, 
 import { dimensionGrain, grainRank, isStandardGrain, type ModelNode, type SemanticGraph } from '../model/semantic-graph';
 import { TIME_GRANULARITIES, type Dimension, type Measure, type Metric, type MetricInput, type MetricInputMeasure, type WhereFilterIntersection } from '../spec/manifest';
 import type { ConversionPlan, CumulativeSpec, LeafPlan, LogicalPlan, MetricExpr, SpineJoin, TimeOffset } from './logical-plan';
-import { TimeSpines } from './time-spines';
 import type { MetricQuery } from './metric-query';
 import { addGrain, truncateToGrain } from './time-literal';
 
@@ -27,16 +26,15 @@ export function refKey(ref: FilterReference): string {
 /** Turns a validated metric query into a logical plan: which measures, filtered how, joined to what. */
 export class QueryPlanner {
   private readonly timeElements = new Set<string>([METRIC_TIME]);
+  private readonly customGrains: ReadonlySet<string>;
   /** Definition filters and derived expressions are immutable: parse each once. */
   private readonly definitionExprs = new Map<string, Expr>();
-
-  readonly spines: TimeSpines;
 
   constructor(
     private readonly graph: SemanticGraph,
     private readonly resolver: JoinResolver,
   ) {
-    this.spines = new TimeSpines(graph.manifest);
+    this.customGrains = graph.timeSpines.customGrainNames;
     for (const model of graph.models.values()) {
       for (const d of model.dimensions.values()) if (d.type === 'time') this.timeElements.add(d.name);
     }
@@ -49,7 +47,7 @@ export class QueryPlanner {
     const requested = query.metrics.map((m) => this.metric(m.name));
     const defaultGrain = this.defaultMetricTimeGrain(requested);
     const groupByNames = query.groupBy.map((g) => {
-      const name = parseLinkableName(g, this.isTimeElement);
+      const name = parseLinkableName(g, this.isTimeElement, 'INVALID_GROUP_BY', this.customGrains);
       // metric_time without a grain: one grain for every measure, so the leaves line up.
       return name.element === METRIC_TIME && !name.grain && !name.datePart ? { ...name, grain: defaultGrain } : name;
     });
@@ -210,7 +208,7 @@ export class QueryPlanner {
     const spineJoin = this.spineJoin(metric, mode, ctx);
     const conversion = mode.conversion ? this.conversionPlan(metric, measure, mode.conversion, ctx) : undefined;
     const output = conversion?.conversionMeasure ?? measure;
-    const fillFromSpine = mode.fillFromSpine ? this.spines.forGrain(this.metricTimeGrain(ctx) ?? 'day', `'join_to_timespine' on metric '${metric.name}'`) : undefined;
+    const fillFromSpine = mode.fillFromSpine ? this.graph.timeSpines.forGrain(this.metricTimeGrain(ctx) ?? 'day', `'join_to_timespine' on metric '${metric.name}'`) : undefined;
     // Query filters are shared by every leaf; the key only needs the definition filters and the leaf's shape.
     const key = [
       model.name,
@@ -285,7 +283,7 @@ export class QueryPlanner {
       grain !== undefined &&
       mode.offsets.every((o) => grainRank(grain) <= grainRank(o.grain) && !(o.k === 'toGrain' && grain === 'week'));
     return {
-      spine: this.spines.forGrain(after && !mode.cumulative ? grain : 'day', what),
+      spine: this.graph.timeSpines.forGrain(after && !mode.cumulative ? grain : 'day', what),
       offsetsBefore: after ? [] : mode.offsets,
       offsetsAfter: after ? mode.offsets : [],
       cumulative: mode.cumulative,
@@ -329,7 +327,7 @@ export class QueryPlanner {
     }
     const input: GroupByInput =
       ref.type === 'entity' ? { name: ref.name } : { name: ref.name, grain: ref.grain, datePart: ref.datePart };
-    const name: LinkableName = parseLinkableName(input, this.isTimeElement, 'INVALID_FILTER');
+    const name: LinkableName = parseLinkableName(input, this.isTimeElement, 'INVALID_FILTER', this.customGrains);
     return this.resolver.resolve(name, measure, metricName, 'INVALID_FILTER');
   }
 
@@ -355,7 +353,7 @@ export class QueryPlanner {
     const outputs = [...groupBy.map((g) => g.outputName), ...metrics.map((m) => m.outputName)];
     let wanted = o.name;
     if (o.groupBy) {
-      const parsed = parseLinkableName(o.groupBy, this.isTimeElement, 'INVALID_ORDER_BY');
+      const parsed = parseLinkableName(o.groupBy, this.isTimeElement, 'INVALID_ORDER_BY', this.customGrains);
       const exact = linkableOutputName(parsed.entityPath, parsed.element, parsed.grain, parsed.datePart);
       if (outputs.includes(exact)) return exact;
       wanted = [...parsed.entityPath, parsed.element].join('__');

@@ -120,3 +120,54 @@ function readTimeSpine(r: DefinitionReader, value: unknown, path: string): TimeS
     custom_granularities: custom.length > 0 ? custom : undefined,
   });
 }
+
+/**
+ * dbt's own form of a time spine: a model in a `models:` property file with a `time_spine:`
+ * config, its standard granularity column's `granularity` set on the column. Other model entries
+ * (and every other dbt key of a model) are not the semantic layer's business and are skipped.
+ */
+export function readDbtModelTimeSpines(r: DefinitionReader, models: unknown[], relation: { schema: string; database?: string }): TimeSpine[] {
+  const spines: TimeSpine[] = [];
+  models.forEach((value, i) => {
+    if (typeof value !== 'object' || value === null || !('time_spine' in value)) return;
+    const model = value as Record<string, unknown>;
+    const path = childPath('models', i);
+    const name = r.string(model, 'name', path);
+    const spinePath = childPath(path, 'time_spine');
+    const o = r.object(model['time_spine'], spinePath, 'time_spine', {
+      required: ['standard_granularity_column'],
+      optional: ['custom_granularities'],
+    });
+    if (!o || name === undefined) return;
+    const column = r.string(o, 'standard_granularity_column', spinePath);
+    const columns = Array.isArray(model['columns']) ? (model['columns'] as Record<string, unknown>[]) : [];
+    const declared = columns.find((c) => c && typeof c === 'object' && c['name'] === column);
+    const grain = declared?.['granularity'];
+    if (column !== undefined && (typeof grain !== 'string' || !(TIME_GRANULARITIES as readonly string[]).includes(grain))) {
+      r.problem(
+        childPath(path, 'columns'),
+        `Time spine '${name}': its standard granularity column '${column}' needs a granularity (one of ${TIME_GRANULARITIES.join(', ')}).`,
+        `Add \`columns: [{name: ${column}, granularity: day}]\` to the model.`,
+      );
+      return;
+    }
+    const customPath = childPath(spinePath, 'custom_granularities');
+    const custom = (r.list(o, 'custom_granularities', spinePath) ?? []).flatMap((v, j) => {
+      const p = childPath(customPath, j);
+      const c = r.object(v, p, 'custom granularity', { required: ['name'], optional: ['column_name'] });
+      const customName = c ? r.string(c, 'name', p) : undefined;
+      return c && customName !== undefined ? [compact({ name: customName, column_name: r.string(c, 'column_name', p) })] : [];
+    });
+    const config = model['config'] as Record<string, unknown> | undefined;
+    const alias = typeof config?.['alias'] === 'string' ? config['alias'] : name;
+    if (column === undefined) return;
+    spines.push(
+      compact({
+        node_relation: compact({ alias, schema_name: relation.schema, database: relation.database }),
+        primary_column: { name: column, time_granularity: grain as string },
+        custom_granularities: custom.length > 0 ? custom : undefined,
+      }),
+    );
+  });
+  return spines;
+}

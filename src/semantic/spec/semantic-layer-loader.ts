@@ -5,7 +5,7 @@ import { DefinitionReader, LoadState, type SpecForm } from './definition-reader'
 import type { Metric, ProjectConfiguration, SavedQuery, SemanticManifest, SemanticModel } from './manifest';
 import { ManifestValidator } from './manifest-validator';
 import { readMetric } from './metric-reader';
-import { readProjectConfiguration, readSavedQuery } from './saved-query-reader';
+import { readDbtModelTimeSpines, readProjectConfiguration, readSavedQuery } from './saved-query-reader';
 import { createMetricLabels, readSemanticModel, type RelationOptions } from './semantic-model-reader';
 import { childPath, parseJsonDocument, parseYamlDocuments, type SourceDocument } from './source-document';
 
@@ -179,6 +179,7 @@ function readYamlDocument(doc: SourceDocument, reporter: ErrorReporter, state: L
   readList(r, o, 'semantic_models', (v, p) => parts.addModel(r, readSemanticModel(r, v, p, relation)));
   readList(r, o, 'metrics', (v, p) => push(parts.metrics, readMetric(r, v, p)));
   readList(r, o, 'saved_queries', (v, p) => push(parts.savedQueries, readSavedQuery(r, v, p)));
+  if (Array.isArray(o['models'])) parts.timeSpines.push(...readDbtModelTimeSpines(r, o['models'], relation));
 }
 
 function readCompiledManifest(r: DefinitionReader, parts: ManifestParts, relation: RelationOptions): void {

@@ -11,7 +11,7 @@ import { compileFilters, type TimeBound } from './filter-compiler';
 import { measureAggregate } from './measure-aggregate';
 import { ModelReader } from './model-reader';
 import { and, col, type SelectNode, type SqlExpr } from './sql-node';
-import { anchorDate, anchorExpr, isMetricTime, periodAs, periodColumn, spinePeriods, type DayRange } from './time-spine-sql';
+import { anchorDate, anchorExpr, customColumns, isMetricTime, periodAs, periodColumn, spinePeriods, type DayRange } from './time-spine-sql';
 
 /**
  * Builds one leaf: its measures aggregated at the query's grain, as one SELECT with the group-by
@@ -146,7 +146,7 @@ export class LeafBuilder {
     };
     const spineAlias = 'ts';
     const period = periodColumn(spineAlias);
-    const outputExpr = (g: ResolvedLinkable): SqlExpr => (isMetricTime(g) ? periodAs(g, period, spine.grain) : through(g));
+    const outputExpr = (g: ResolvedLinkable): SqlExpr => (isMetricTime(g) ? periodAs(g, period, spine.grain, spineAlias) : through(g));
     const groupExprs = leaf.groupBy.map(outputExpr);
     // Filters on metric_time filter the spine's periods; every other reference is a row's.
     const { where, bounds } = compileFilters(leaf.filters, leaf.filterRefs, outputExpr);
@@ -180,7 +180,7 @@ export class LeafBuilder {
         ...(rollUp ? [{ expr: period, alias: 'spine_period' }] : []),
         ...leaf.measures.map((m) => ({ expr: measureAggregate(m, col('r', m.name)), alias: m.name })),
       ],
-      from: { k: 'subquery', query: spinePeriods(spine, periods), alias: spineAlias },
+      from: { k: 'subquery', query: spinePeriods(spine, periods, spine.grain, customColumns([...leaf.groupBy, ...leaf.filterRefs.values()].filter(isMetricTime))), alias: spineAlias },
       joins: [{ type: 'INNER', item: { k: 'subquery', query: { columns: rowColumns, ...reader.from() }, alias: 'r' }, on: and(conditions) }],
       where: and([...where, ...periodStarts]),
       groupBy: rollUp ? [...groupExprs, period] : groupExprs,
@@ -258,11 +258,12 @@ export class LeafBuilder {
     const day = periodColumn('s');
     // Filters on metric_time alone also bound the spine (as in MetricFlow); the rest stay on the rows.
     const timeOnly = leaf.filters.filter((f) => collectReferences(f).every((ref) => isMetricTime(leaf.filterRefs.get(refKey(ref))!)));
-    const { where } = compileFilters(timeOnly, leaf.filterRefs, (r) => periodAs(r as TimeLinkable, day, spine.grain));
+    const { where } = compileFilters(timeOnly, leaf.filterRefs, (r) => periodAs(r as TimeLinkable, day, spine.grain, 's'));
+    const custom = customColumns([...times, ...leaf.filterRefs.values()].filter(isMetricTime));
     const periods: SelectNode = {
       distinct: true,
-      columns: times.map((g) => ({ expr: periodAs(g, day, spine.grain), alias: g.outputName })),
-      from: { k: 'subquery', query: spinePeriods(spine, periodRange([], leaf.timeRange)), alias: 's' },
+      columns: times.map((g) => ({ expr: periodAs(g, day, spine.grain, 's'), alias: g.outputName })),
+      from: { k: 'subquery', query: spinePeriods(spine, periodRange([], leaf.timeRange), spine.grain, custom), alias: 's' },
       where: and(where),
     };
     const on = times.map((g): SqlExpr => ({ k: 'binary', op: '=', left: col('ts', g.outputName), right: col('a', g.outputName) }));

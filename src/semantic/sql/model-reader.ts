@@ -58,6 +58,8 @@ class ModelInstance {
 export class ModelReader {
   private readonly base: ModelInstance;
   private readonly joins = new Map<string, { instance: ModelInstance; on: SqlExpr }>();
+  /** Time spine rows joined on a time column's day, for custom granularities. */
+  private readonly spineJoins = new Map<string, JoinNode>();
 
   constructor(
     private readonly graph: SemanticGraph,
@@ -102,6 +104,7 @@ export class ModelReader {
         return instance.dimension(r.dimension.name);
       case 'time': {
         const raw = instance.dimension(r.dimension.name);
+        if (r.customGrain) return col(this.spineFor(r, raw), r.customGrain.column);
         if (r.datePart) return { k: 'extract', part: r.datePart, arg: raw };
         // A DATE is already at day grain; everything else is truncated (and typed by its grain).
         if (r.rawType === 'DATE' && r.grain === 'day') return raw;
@@ -114,8 +117,25 @@ export class ModelReader {
   from(): { from: FromItem; joins: JoinNode[] } {
     return {
       from: this.base.toFrom(),
-      joins: [...this.joins.values()].map(({ instance, on }): JoinNode => ({ type: 'LEFT', item: instance.toFrom(), on })),
+      joins: [
+        ...[...this.joins.values()].map(({ instance, on }): JoinNode => ({ type: 'LEFT', item: instance.toFrom(), on })),
+        ...this.spineJoins.values(),
+      ],
     };
+  }
+
+  /** The alias of the time spine joined on the day of `raw` (one join per time column). */
+  private spineFor(r: Extract<ResolvedLinkable, { kind: 'time' }>, raw: SqlExpr): string {
+    const { spine } = r.customGrain!;
+    const key = `${r.path.map((s) => `${s.entity}>${s.to.name}`).join('/')}:${r.dimension.name}:${spine.relation.alias}`;
+    let join = this.spineJoins.get(key);
+    if (!join) {
+      const alias = `s${this.spineJoins.size + 1}`;
+      const day: SqlExpr = r.rawType === 'DATE' ? raw : { k: 'dateTrunc', grain: spine.grain, arg: raw, from: r.rawType, to: 'DATE' };
+      join = { type: 'LEFT', item: { k: 'table', relation: spine.relation, alias }, on: { k: 'binary', op: '=', left: col(alias, spine.column), right: day } };
+      this.spineJoins.set(key, join);
+    }
+    return join.item.alias;
   }
 
   /**

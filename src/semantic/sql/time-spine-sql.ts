@@ -1,3 +1,4 @@
+import { SemanticError } from '../errors';
 import type { ResolvedLinkable } from '../model/join-resolver';
 import type { TimeOffset, TimeSpineRef } from '../plan/logical-plan';
 import { addGrain, formatTimeParameter, truncateToGrain } from '../plan/time-literal';
@@ -16,8 +17,15 @@ export function isMetricTime(r: ResolvedLinkable): r is TimeLinkable {
   return r.kind === 'time' && r.isMetricTime && r.path.length === 0;
 }
 
-/** A spine period value (a DATE at the spine's grain) at a group-by's grain or date part. */
-export function periodAs(g: TimeLinkable, period: SqlExpr, periodGrain: string): SqlExpr {
+/**
+ * A spine period value (a DATE at the spine's grain) at a group-by's grain or date part; a custom
+ * granularity is the spine's own column, read from `spineAlias`.
+ */
+export function periodAs(g: TimeLinkable, period: SqlExpr, periodGrain: string, spineAlias?: string): SqlExpr {
+  if (g.customGrain) {
+    if (!spineAlias) throw new SemanticError('UNSUPPORTED', `'${g.outputName}': a custom granularity cannot be combined with a time offset yet.`);
+    return col(spineAlias, g.customGrain.column);
+  }
   if (g.datePart) return { k: 'extract', part: g.datePart, arg: period };
   if (g.grain === periodGrain) return period;
   return { k: 'dateTrunc', grain: g.grain, arg: period, from: 'DATE', to: 'DATE' };
@@ -55,10 +63,15 @@ export function spinePeriods(spine: TimeSpineRef, range: DayRange, grain = spine
   const period: SqlExpr = grain === spine.grain ? day : { k: 'dateTrunc', grain, arg: day, from: 'DATE', to: 'DATE' };
   return {
     distinct: grain !== spine.grain,
-    columns: [{ expr: period, alias: 'period' }, ...customColumns.map((c) => ({ expr: { k: 'definition', sql: c } as SqlExpr, alias: c }))],
+    columns: [{ expr: period, alias: 'period' }, ...[...new Set(customColumns)].map((c) => ({ expr: { k: 'definition', sql: c } as SqlExpr, alias: c }))],
     from: { k: 'table', relation: spine.relation, alias: spine.relation.alias },
     where: and(rangeConditions(day, range)),
   };
+}
+
+/** The spine columns the custom granularities among `refs` read. */
+export function customColumns(refs: Iterable<ResolvedLinkable>): string[] {
+  return [...refs].flatMap((r) => (r.kind === 'time' && r.customGrain ? [r.customGrain.column] : []));
 }
 
 export const periodColumn = (alias: string): SqlExpr => col(alias, 'period');
