@@ -13,7 +13,7 @@ interface ListOptions {
 
 type Lister = (engine: SemanticEngine, options: ListOptions) => { columns: string[]; rows: CellValue[][] };
 
-/** `stratum list …`: MetricFlow's `mf list metrics|dimensions|entities|saved-queries`. */
+/** `stratum list …`: MetricFlow's `mf list metrics|dimensions|entities|saved-queries`, plus `lineage`. */
 export function listCommand(): Command {
   const list = new Command('list').description('browse the metrics, dimensions, entities and saved queries that can be queried');
   list.addHelpText(
@@ -23,7 +23,8 @@ Examples:
   $ stratum list metrics
   $ stratum list dimensions --metrics revenue,orders
   $ stratum list entities --metrics revenue --output json
-  $ stratum list saved-queries --output csv`,
+  $ stratum list saved-queries --output csv
+  $ stratum list lineage --metrics revenue_per_customer`,
   );
   list.addCommand(
     subcommand('metrics', 'every metric with its type, label and description', listMetrics, false).addOption(
@@ -32,7 +33,8 @@ Examples:
   );
   list.addCommand(subcommand('dimensions', 'dimensions to group by or filter on (common to all of --metrics)', listDimensions, true));
   list.addCommand(subcommand('entities', 'entities (join keys) reachable from the metrics (common to all of --metrics)', listEntities, true));
-  list.addCommand(subcommand('saved-queries', 'saved queries with their metrics and group-bys', listSavedQueries, false));
+  list.addCommand(subcommand('saved-queries', 'saved queries with their metrics, group-bys, where filters and exports', listSavedQueries, false));
+  list.addCommand(subcommand('lineage', 'what each of --metrics is computed from: input metrics at every depth, measures, tables', listLineage, true));
   return list;
 }
 
@@ -86,11 +88,40 @@ const listEntities: Lister = (engine, options) => {
 };
 
 const listSavedQueries: Lister = (engine) => ({
-  columns: ['name', 'label', 'metrics', 'group_by', 'description'],
-  rows: engine.catalog
-    .savedQueries()
-    .map((q) => [q.name, q.label ?? null, q.query_params.metrics.join(','), q.query_params.group_by.join(','), q.description ?? null]),
+  columns: ['name', 'label', 'metrics', 'group_by', 'where', 'order_by', 'limit', 'exports', 'description'],
+  rows: engine.catalog.savedQueries().map((q) => [
+    q.name,
+    q.label ?? null,
+    q.metrics.join(','),
+    q.groupBy.map(groupByText).join(','),
+    q.where?.whereSqlTemplate ?? null,
+    q.orderBy.join(','),
+    q.limit ?? null,
+    q.exports.map((e) => `${e.name} (${e.exportAs} ${[e.schema, e.alias ?? e.name].filter(Boolean).join('.')})`).join('; ') || null,
+    q.description ?? null,
+  ]),
 });
+
+/** One row per lineage node: the metrics at every depth, then their measures and semantic models (tables). */
+const listLineage: Lister = (engine, options) => {
+  const names = options.metrics?.length ? options.metrics : engine.catalog.metrics().map((m) => m.metric.name);
+  const rows: CellValue[][] = [];
+  for (const name of names) {
+    const lineage = engine.catalog.lineage(name);
+    for (const m of lineage.metrics) {
+      const uses = [...m.inputMetrics, ...m.filterMetrics.map((f) => `${f} (filter)`), ...m.measures.map((x) => `${x} (measure)`)];
+      rows.push([lineage.metric, 'metric', m.name, m.depth, m.type, uses.join(', ')]);
+    }
+    for (const m of lineage.measures) rows.push([lineage.metric, 'measure', m.name, null, m.agg, m.semanticModel]);
+    for (const s of lineage.semanticModels) rows.push([lineage.metric, 'semantic_model', s.name, null, 'table', s.relation]);
+  }
+  return { columns: ['metric', 'kind', 'name', 'depth', 'type', 'uses'], rows };
+};
+
+function groupByText(g: { name: string; grain?: string | null; datePart?: string | null }): string {
+  if (g.datePart) return `${g.name}__extract_${g.datePart}`;
+  return g.grain ? `${g.name}__${g.grain}` : g.name;
+}
 
 /**
  * With --metrics: what all of those metrics share (MetricFlow's common dimensions). Without: the

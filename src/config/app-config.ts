@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { demoDatabaseFileName } from '../warehouse/demo/demo-version';
 
 /** The service's and CLI's configuration, read from the environment once and validated. */
 export interface AppConfig {
@@ -166,7 +167,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     warehouse = {
       kind,
       path: path ? resolve(path) : undefined,
-      demo: { path: resolve(str('STRATUM_DEMO_PATH') ?? join(root, '.data', `demo-marts-s${scale}-seed${seed}.duckdb`)), scale, seed },
+      demo: { path: resolve(str('STRATUM_DEMO_PATH') ?? join(root, '.data', demoDatabaseFileName(scale, seed))), scale, seed },
     };
   }
   const config: AppConfig = {

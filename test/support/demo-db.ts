@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { projectRoot } from '../../src/config/app-config';
-import { ensureDemoWarehouse } from '../../src/warehouse/demo';
+import { demoDatabaseFileName, ensureDemoWarehouse } from '../../src/warehouse/demo';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse';
 
 /** Small enough to build in seconds, large enough that every group (state, month, weekday…) has rows. */
@@ -27,12 +27,14 @@ const built = new Map<string, Promise<string>>();
 /**
  * The demo database file for (scale, seed), built if missing. Test files run in parallel processes:
  * a lock directory makes one of them build while the others wait, instead of all building at once.
+ * The file name carries the generator version, so checkouts at different versions sharing the temp
+ * folder each keep their own file instead of rebuilding each other's.
  */
 export function demoDbPath(scale = DEMO_SCALE, seed = DEMO_SEED): Promise<string> {
   const key = `${scale}-${seed}`;
   let path = built.get(key);
   if (!path) {
-    path = buildOnce(join(tmpdir(), 'stratum-test-demo', `demo-${key}.duckdb`), scale, seed);
+    path = buildOnce(join(tmpdir(), 'stratum-test-demo', demoDatabaseFileName(scale, seed)), scale, seed);
     built.set(key, path);
   }
   return path;

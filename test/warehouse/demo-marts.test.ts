@@ -1,16 +1,11 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
-import { DemoProgress, ensureDemoWarehouse, GenerateDemoOptions, generateDemoMarts } from '../../src/warehouse/demo';
-import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse';
+import { DemoProgress, GenerateDemoOptions, generateDemoMarts } from '../../src/warehouse/demo';
 
 /** The tables and columns of docs/demo-marts.md, with the DuckDB type each must have. */
 const DOC_SCHEMA: Record<string, string> = {
-  dim_date: 'date_day DATE, year INTEGER, quarter INTEGER, month INTEGER, month_name VARCHAR, week_of_year INTEGER, day_of_week INTEGER, day_name VARCHAR, is_weekend BOOLEAN',
+  dim_date: 'date_day DATE, year INTEGER, quarter INTEGER, month INTEGER, month_name VARCHAR, week_of_year INTEGER, day_of_week INTEGER, day_name VARCHAR, is_weekend BOOLEAN, fiscal_year INTEGER, fiscal_quarter_of_year INTEGER, fiscal_year_start DATE, fiscal_quarter DATE',
   dim_users: 'user_key BIGINT, user_id VARCHAR, username VARCHAR, age_group VARCHAR, country VARCHAR, user_segment VARCHAR, signup_date DATE, valid_from TIMESTAMP, valid_to TIMESTAMP, is_current BOOLEAN, version INTEGER',
   dim_users_current: 'user_key BIGINT, user_id VARCHAR, username VARCHAR, age_group VARCHAR, country VARCHAR, user_segment VARCHAR, signup_date DATE, valid_from TIMESTAMP, valid_to TIMESTAMP, is_current BOOLEAN, version INTEGER',
   dim_content: 'content_id VARCHAR, creator_user_id VARCHAR, content_type VARCHAR, category VARCHAR, created_at TIMESTAMP, is_available BOOLEAN',
@@ -24,11 +19,14 @@ const DOC_SCHEMA: Record<string, string> = {
   dim_seller: 'seller_key INTEGER, seller_id VARCHAR, seller_city VARCHAR, seller_state VARCHAR',
   fact_orders: 'order_id VARCHAR, customer_id VARCHAR, customer_key BIGINT, order_date DATE, order_purchase_timestamp TIMESTAMP, order_status VARCHAR, estimated_delivery_date DATE, delivery_date DATE, total_order_value DECIMAL(12,2), freight_value DECIMAL(12,2), payment_count INTEGER, item_count INTEGER, delivery_time_days INTEGER, estimated_delivery_days INTEGER, is_late_delivery BOOLEAN',
   fact_order_items: 'order_item_key BIGINT, order_id VARCHAR, order_item_id INTEGER, product_id VARCHAR, seller_id VARCHAR, order_date DATE, price DECIMAL(12,2), freight_value DECIMAL(12,2), shipping_limit_date TIMESTAMP',
+  fct_inventory_daily: 'snapshot_date DATE, product_key INTEGER, product_id VARCHAR, units_on_hand INTEGER, units_received INTEGER, units_sold INTEGER, stock_value DECIMAL(12,2)',
 };
 const PRIMARY_KEYS: Record<string, string> = {
   dim_date: 'date_day', dim_users: 'user_key', dim_content: 'content_id', dim_device: 'device_key', dim_location: 'location_key',
   fct_user_engagement: 'event_id', fct_user_sessions: 'session_id', dim_customer: 'customer_key', dim_product: 'product_key',
   dim_seller: 'seller_key', fact_orders: 'order_id', fact_order_items: 'order_item_key',
+  // A (product, day) snapshot: the key is the pair.
+  fct_inventory_daily: 'product_id, snapshot_date',
 };
 const TABLES = Object.keys(PRIMARY_KEYS);
 
@@ -90,7 +88,10 @@ describe('demo marts', () => {
 
   it('has unique primary keys and non-empty tables', async () => {
     for (const [table, key] of Object.entries(PRIMARY_KEYS)) {
-      const [[total, distinct, nulls]] = await rows(c, `SELECT count(*), count(DISTINCT ${key}), count(*) - count(${key}) FROM marts.${table}`);
+      const [[total, distinct, nulls]] = await rows(
+        c,
+        `SELECT count(*), count(DISTINCT (${key})), count(*) FILTER (WHERE ${key.split(', ').map((k) => `${k} IS NULL`).join(' OR ')}) FROM marts.${table}`,
+      );
       assert.ok(Number(total) > 0, `${table} is empty`);
       assert.equal(distinct, total, `${table}.${key} is not unique`);
       assert.equal(Number(nulls), 0, `${table}.${key} has NULLs`);
@@ -104,8 +105,37 @@ describe('demo marts', () => {
     await none(c, `SELECT * FROM marts.dim_date WHERE is_weekend <> (day_of_week IN (1, 7))`, 'is_weekend vs day_of_week');
   });
 
+  it('has a fiscal calendar whose year starts on 1 February', async () => {
+    const at = (day: string) =>
+      rows(c, `SELECT fiscal_year, fiscal_quarter_of_year, fiscal_year_start::VARCHAR, fiscal_quarter::VARCHAR FROM marts.dim_date WHERE date_day = DATE '${day}'`);
+    assert.deepEqual(await at('2024-01-31'), [[2023, 4, '2023-02-01', '2023-11-01']]);
+    assert.deepEqual(await at('2024-02-01'), [[2024, 1, '2024-02-01', '2024-02-01']]);
+    assert.deepEqual(await at('2024-05-01'), [[2024, 2, '2024-02-01', '2024-05-01']]);
+    assert.deepEqual(await at('2025-01-31'), [[2024, 4, '2024-02-01', '2024-11-01']]);
+    await none(
+      c,
+      `SELECT date_day FROM marts.dim_date
+       WHERE date_day < fiscal_quarter OR date_day >= fiscal_quarter + INTERVAL 3 MONTH
+          OR fiscal_quarter <> (fiscal_year_start + to_months(3 * (fiscal_quarter_of_year - 1)))::DATE
+          OR year(fiscal_year_start) <> fiscal_year OR month(fiscal_year_start) <> 2 OR day(fiscal_year_start) <> 1`,
+      'days outside their fiscal quarter, or quarters outside their fiscal year',
+    );
+    // Quarters wholly inside the spine are three whole calendar months, named by their first day.
+    await none(
+      c,
+      `SELECT fiscal_quarter FROM marts.dim_date WHERE fiscal_quarter BETWEEN DATE '2023-02-01' AND DATE '2025-08-01' GROUP BY fiscal_quarter
+       HAVING min(date_day) <> fiscal_quarter OR count(DISTINCT month) <> 3 OR max(date_day) <> (fiscal_quarter + INTERVAL 3 MONTH - INTERVAL 1 DAY)::DATE`,
+      'fiscal quarters that are not three months from their own first day',
+    );
+    // The spine starts and ends mid fiscal year: FY2022 (from 2022-02-01) and FY2025 are partial.
+    assert.deepEqual(
+      (await rows(c, `SELECT DISTINCT fiscal_year FROM marts.dim_date ORDER BY 1`)).map((r) => r[0]),
+      [2022, 2023, 2024, 2025],
+    );
+  });
+
   it('keeps every fact inside 2024-01-01 … 2024-06-30', async () => {
-    for (const [table, column] of [['fct_user_engagement', 'event_date'], ['fct_user_sessions', 'session_date'], ['fact_orders', 'order_date'], ['fact_order_items', 'order_date']]) {
+    for (const [table, column] of [['fct_user_engagement', 'event_date'], ['fct_user_sessions', 'session_date'], ['fact_orders', 'order_date'], ['fact_order_items', 'order_date'], ['fct_inventory_daily', 'snapshot_date']]) {
       await none(c, `SELECT ${column} FROM marts.${table} WHERE ${column} NOT BETWEEN DATE '2024-01-01' AND DATE '2024-06-30'`, `${table}.${column} outside the window`);
     }
   });
@@ -194,6 +224,77 @@ describe('demo marts', () => {
     await none(c, `SELECT user_key FROM marts.dim_users WHERE valid_from < signup_date::TIMESTAMP`, 'versions before signup');
   });
 
+  it('changes SCD2 versions at midnight, so the version at an event date is the version at its timestamp', async () => {
+    for (const table of ['dim_users', 'dim_customer']) {
+      await none(c, `SELECT * FROM marts.${table} WHERE valid_from <> date_trunc('day', valid_from) OR valid_to <> date_trunc('day', valid_to)`, `${table}: a version starting or ending off midnight`);
+      await none(c, `SELECT * FROM marts.${table} WHERE valid_from > TIMESTAMP '2024-06-30'`, `${table}: a version starting after the window`);
+    }
+    // The join MetricFlow makes for an SCD2 dimension at a DATE agg time finds the same version as the facts carry.
+    await none(
+      c,
+      `SELECT e.event_id FROM marts.fct_user_engagement e
+       LEFT JOIN marts.dim_users d ON d.user_id = e.user_id AND e.event_date::TIMESTAMP >= d.valid_from
+            AND (d.valid_to IS NULL OR e.event_date::TIMESTAMP < d.valid_to)
+       WHERE d.user_key IS DISTINCT FROM e.user_key`,
+      'events whose user version at event_date differs from user_key',
+    );
+    await none(
+      c,
+      `SELECT o.order_id FROM marts.fact_orders o
+       LEFT JOIN marts.dim_customer d ON d.customer_id = o.customer_id AND o.order_date::TIMESTAMP >= d.valid_from
+            AND (d.valid_to IS NULL OR o.order_date::TIMESTAMP < d.valid_to)
+       WHERE d.customer_key IS DISTINCT FROM o.customer_key`,
+      'orders whose customer version at order_date differs from customer_key',
+    );
+    // The demo must show a difference between "as it was" and "as it is": facts placed under an older version.
+    const historical = await scalar(c, `SELECT count(*) FROM marts.fact_orders o JOIN marts.dim_customer d USING (customer_key) WHERE NOT d.is_current`);
+    assert.ok(historical > 0, 'no order was placed under a non-current customer version');
+  });
+
+  it('keeps daily stock consistent with the orders', async () => {
+    const products = await scalar(c, 'SELECT count(*) FROM marts.dim_product');
+    // Every tracked product has one row on every day of the window.
+    await none(
+      c,
+      `SELECT product_id FROM marts.fct_inventory_daily GROUP BY product_id
+       HAVING count(*) <> 182 OR min(snapshot_date) <> DATE '2024-01-01' OR max(snapshot_date) <> DATE '2024-06-30'`,
+      'products without a row per day',
+    );
+    assert.equal(await scalar(c, 'SELECT count(DISTINCT product_id) FROM marts.fct_inventory_daily'), products, 'at this scale every product is tracked');
+    await none(
+      c,
+      `SELECT i.product_id FROM marts.fct_inventory_daily i LEFT JOIN marts.dim_product p USING (product_id)
+       WHERE p.product_key IS DISTINCT FROM i.product_key OR i.stock_value <> i.units_on_hand * p.list_price`,
+      'snapshots disagreeing with dim_product',
+    );
+    // A unit leaves stock for each line of a non-canceled order, on the order date.
+    await none(
+      c,
+      `SELECT * FROM marts.fct_inventory_daily i
+       FULL JOIN (SELECT it.product_id, it.order_date, count(*) AS n FROM marts.fact_order_items it
+                  JOIN marts.fact_orders o USING (order_id)
+                  WHERE o.order_status <> 'canceled' AND it.product_id IN (SELECT product_id FROM marts.fct_inventory_daily) GROUP BY ALL) s
+         ON s.product_id = i.product_id AND s.order_date = i.snapshot_date
+       WHERE coalesce(s.n, 0) <> coalesce(i.units_sold, -1)`,
+      'units_sold disagreeing with the order lines',
+    );
+    // Stock flows: today = yesterday + received - sold; never negative; restocked now and then.
+    await none(
+      c,
+      `SELECT * FROM (SELECT *, lag(units_on_hand) OVER (PARTITION BY product_id ORDER BY snapshot_date) AS yesterday FROM marts.fct_inventory_daily)
+       WHERE yesterday IS NOT NULL AND units_on_hand <> yesterday + units_received - units_sold OR units_on_hand < 0 OR units_received < 0`,
+      'stock that does not follow receipts and sales',
+    );
+    const [[restocked, restocks]] = await rows(
+      c,
+      `SELECT count(DISTINCT product_id) FILTER (WHERE units_received > 0), count(*) FILTER (WHERE units_received > 0) FROM marts.fct_inventory_daily`,
+    );
+    assert.ok(Number(restocked) > products / 2 && Number(restocks) > Number(restocked) * 3, `restocks: ${restocks} for ${restocked} products`);
+    // Month-end balances move: the semi-additive demo would prove nothing on a constant.
+    const monthEnds = await rows(c, `SELECT sum(units_on_hand) FROM marts.fct_inventory_daily WHERE snapshot_date = last_day(snapshot_date) GROUP BY snapshot_date`);
+    assert.equal(new Set(monthEnds.map((r) => Number(r[0]))).size, 6, `month-end stock ${JSON.stringify(monthEnds, (_k, v) => (typeof v === 'bigint' ? String(v) : v))}`);
+  });
+
   it('satisfies the order invariants', async () => {
     await none(
       c,
@@ -236,7 +337,7 @@ describe('demo marts', () => {
   });
 
   it('stores the facts in date order, as BigQuery partitions would cluster them', async () => {
-    for (const [table, column] of [['fct_user_engagement', 'event_date'], ['fct_user_sessions', 'session_date'], ['fact_orders', 'order_date'], ['fact_order_items', 'order_date']]) {
+    for (const [table, column] of [['fct_user_engagement', 'event_date'], ['fct_user_sessions', 'session_date'], ['fact_orders', 'order_date'], ['fact_order_items', 'order_date'], ['fct_inventory_daily', 'snapshot_date']]) {
       await none(
         c,
         `SELECT * FROM (SELECT ${column} < lag(${column}) OVER (ORDER BY rowid) AS backwards FROM marts.${table}) WHERE backwards`,
@@ -285,7 +386,7 @@ describe('demo marts determinism', () => {
     try {
       const [a, b, other] = await Promise.all(runs.map((run) => checksums(run.connection)));
       assert.deepEqual(a, b);
-      for (const table of ['dim_users', 'dim_content', 'fct_user_engagement', 'fct_user_sessions', 'dim_customer', 'dim_product', 'fact_orders', 'fact_order_items']) {
+      for (const table of ['dim_users', 'dim_content', 'fct_user_engagement', 'fct_user_sessions', 'dim_customer', 'dim_product', 'fact_orders', 'fact_order_items', 'fct_inventory_daily']) {
         assert.notEqual(a[table], other[table], `${table} did not change with the seed`);
       }
       assert.equal(a.dim_date, other.dim_date);
@@ -316,74 +417,5 @@ describe('demo marts chunking', () => {
         run.instance.closeSync();
       }
     }
-  });
-});
-
-describe('ensureDemoWarehouse', () => {
-  let dir: string;
-  before(() => {
-    dir = mkdtempSync(join(tmpdir(), 'stratum-demo-'));
-  });
-  after(() => {
-    rmSync(dir, { recursive: true, force: true });
-  });
-
-  it('builds once, reuses a complete database, and rebuilds for another seed', async () => {
-    const path = join(dir, 'demo.duckdb');
-    const progress: DemoProgress[] = [];
-    const first = await ensureDemoWarehouse({ path, scale: 0.01, seed: 1, onProgress: (p) => progress.push(p) });
-    assert.equal(first.created, true);
-    assert.equal(first.path, path);
-    assert.ok(existsSync(path));
-    assert.ok(progress.length > 3);
-    assert.deepEqual(progress.at(-1), { step: 'done', done: progress[0].total, total: progress[0].total });
-    assert.ok(progress.every((p, i) => i === 0 || p.done >= progress[i - 1].done));
-
-    const again = await ensureDemoWarehouse({ path, scale: 0.01, seed: 1, onProgress: (p) => progress.push(p) });
-    assert.equal(again.created, false);
-
-    const reseeded = await ensureDemoWarehouse({ path, scale: 0.01, seed: 2 });
-    assert.equal(reseeded.created, true);
-    const rescaled = await ensureDemoWarehouse({ path, scale: 0.02, seed: 2 });
-    assert.equal(rescaled.created, true);
-
-    const warehouse = await DuckDbWarehouse.open(path, { readOnly: true });
-    try {
-      const meta = await warehouse.execute('SELECT generator_version, scale, seed FROM marts._stratum_demo_meta', {});
-      assert.deepEqual(meta.rows.map((r) => r.slice(1)), [[0.02, 2]]);
-      const orders = await warehouse.execute('SELECT count(*) AS n FROM marts.fact_orders', {});
-      assert.ok(Number(orders.rows[0][0]) > 0);
-    } finally {
-      await warehouse.close();
-    }
-    assert.deepEqual(readdirSync(dir).filter((name) => name.includes('.building-')), []);
-  });
-
-  it('ignores and cleans up what a crashed build left behind', async () => {
-    const path = join(dir, 'crashed.duckdb');
-    // A pid that certainly belongs to no running process: a child that has already exited.
-    const deadPid = spawnSync(process.execPath, ['-e', '0']).pid;
-    const leftover = `${path}.building-${deadPid}-0badf00d`;
-    writeFileSync(leftover, 'half a database');
-    writeFileSync(`${leftover}.wal`, 'half a log');
-    // A file at the target that is not a complete demo database must not be trusted.
-    writeFileSync(path, 'not a database');
-
-    const result = await ensureDemoWarehouse({ path, scale: 0.01, seed: 3 });
-    assert.equal(result.created, true);
-    assert.equal(existsSync(leftover), false);
-    assert.equal(existsSync(`${leftover}.wal`), false);
-    assert.equal((await ensureDemoWarehouse({ path, scale: 0.01, seed: 3 })).created, false);
-  });
-
-  it('rebuilds a database that lacks the completion stamp', async () => {
-    const path = join(dir, 'unstamped.duckdb');
-    await ensureDemoWarehouse({ path, scale: 0.01, seed: 4 });
-    const instance = await DuckDBInstance.create(path);
-    const connection = await instance.connect();
-    await connection.run('DROP TABLE marts._stratum_demo_meta');
-    connection.closeSync();
-    instance.closeSync();
-    assert.equal((await ensureDemoWarehouse({ path, scale: 0.01, seed: 4 })).created, true);
   });
 });

@@ -3,54 +3,83 @@ import type {
   CatalogEntity,
   CatalogMeasure,
   CatalogMetric,
-  MetricInput as SpecMetricInput,
-  SavedQuery as SpecSavedQuery,
-  WhereFilterIntersection as SpecFilter,
+  CatalogSavedQuery,
+  CatalogTypeParams,
+  MetricLineage as CatalogLineage,
 } from '../../semantic';
-import { parseSavedQueryGroupBy } from '../../semantic';
+import { TIME_GRANULARITIES } from '../../semantic';
 import type { Dimension } from './models/dimension.model';
 import type { Entity } from './models/entity.model';
-import type { AggregationType, DatePart, DimensionType, EntityType, MetricType, TimeGranularity } from './models/graphql-enums';
+import type {
+  AggregationType,
+  ConversionCalculationType,
+  DatePart,
+  DimensionType,
+  EntityType,
+  ExportDestinationType,
+  MetricType,
+  PeriodAggregation,
+  TimeGranularity,
+} from './models/graphql-enums';
 import type { Measure } from './models/measure.model';
-import type { Metric, MetricInputRef, WhereFilterIntersection } from './models/metric.model';
+import type { MetricLineage } from './models/metric-lineage.model';
+import type { MetricTypeParams } from './models/metric-type-params.model';
+import type { Metric } from './models/metric.model';
 import type { SavedQuery } from './models/saved-query.model';
 
-
 /** Engine catalog objects → GraphQL models (enum values are the engine's own lower-case names). */
-function filter(f: SpecFilter | undefined): WhereFilterIntersection | undefined {
-  return f ? { whereFilters: f.where_filters.map((w) => ({ whereSqlTemplate: w.where_sql_template })) } : undefined;
+
+const STANDARD_GRAINS = new Set<string>(TIME_GRANULARITIES);
+
+/** The enum only holds standard grains; a custom one is reported where a field takes any name. */
+const standardGrain = (grain: string | undefined) => (grain !== undefined && STANDARD_GRAINS.has(grain) ? (grain as TimeGranularity) : undefined);
+
+function typeParams(p: CatalogTypeParams): MetricTypeParams {
+  const c = p.conversionTypeParams;
+  return {
+    ...p,
+    cumulativeTypeParams: p.cumulativeTypeParams && { ...p.cumulativeTypeParams, periodAgg: p.cumulativeTypeParams.periodAgg as PeriodAggregation },
+    conversionTypeParams: c && {
+      ...c,
+      calculation: c.calculation as ConversionCalculationType,
+    },
+  };
 }
 
-function input(i: (SpecMetricInput & { join_to_timespine?: boolean }) | undefined): MetricInputRef | undefined {
-  if (!i) return undefined;
-  return { name: i.name, alias: i.alias, filter: filter(i.filter), offsetWindow: i.offset_window, offsetToGrain: i.offset_to_grain };
-}
-
-/** Metric without its dimensions/entities, which are resolved only when asked for. */
-export function toMetric(c: CatalogMetric): Omit<Metric, 'dimensions' | 'entities'> {
+/** Metric without its dimensions, entities and lineage, which are resolved only when asked for. */
+export function toMetric(c: CatalogMetric): Omit<Metric, 'dimensions' | 'entities' | 'lineage'> {
   const m = c.metric;
-  const p = m.type_params;
   return {
     name: m.name,
     label: m.label,
     description: m.description,
     type: m.type as MetricType,
-    typeParams: {
-      measure: input(p.measure),
-      numerator: input(p.numerator),
-      denominator: input(p.denominator),
-      expr: p.expr,
-      metrics: p.metrics?.map((x) => input(x)!),
-      window: p.window ?? p.cumulative_type_params?.window,
-      grainToDate: p.grain_to_date ?? p.cumulative_type_params?.grain_to_date,
-    },
-    filter: filter(m.filter),
+    typeParams: typeParams(c.typeParams),
+    filter: c.filter,
     owner: c.owner,
-    timeGranularity: m.time_granularity as TimeGranularity | undefined,
+    config: { meta: c.meta },
+    timeGranularity: standardGrain(m.time_granularity),
     requiresMetricTime: c.requiresMetricTime,
     queryableGranularities: c.queryableGranularities as TimeGranularity[],
+    queryableTimeGranularities: c.queryableTimeGranularities,
     inputMetrics: c.inputMetrics,
     measures: c.measures.map(toMeasure),
+  };
+}
+
+export function toLineage(l: CatalogLineage): MetricLineage {
+  return {
+    metrics: l.metrics.map((m) => ({ ...m, type: m.type as MetricType })),
+    measures: l.measures.map((m) => ({ ...m, agg: m.agg as AggregationType })),
+    semanticModels: l.semanticModels.map((s) => ({
+      ...s,
+      nodeRelation: {
+        database: s.nodeRelation.database,
+        schemaName: s.nodeRelation.schema_name,
+        alias: s.nodeRelation.alias,
+        relationName: s.nodeRelation.relation_name,
+      },
+    })),
   };
 }
 
@@ -66,25 +95,24 @@ export function toEntity(e: CatalogEntity): Entity {
   return { ...e, type: e.type as EntityType };
 }
 
-export function toSavedQuery(q: SpecSavedQuery): SavedQuery {
+export function toSavedQuery(q: CatalogSavedQuery): SavedQuery {
   return {
     name: q.name,
     description: q.description,
     label: q.label,
     queryParams: {
-      metrics: q.query_params.metrics.map((name) => ({ name })),
-      groupBy: q.query_params.group_by.map((g) => {
-        const parsed = parseSavedQueryGroupBy(g);
-        return { name: parsed.name, grain: parsed.grain as TimeGranularity | undefined, datePart: parsed.datePart as DatePart | undefined };
-      }),
-      where: filter(q.query_params.where),
-      orderBy: q.query_params.order_by ?? [],
-      limit: q.query_params.limit,
+      metrics: q.metrics.map((name) => ({ name })),
+      groupBy: q.groupBy.map((g) => ({
+        name: g.name,
+        grain: standardGrain(g.grain ?? undefined),
+        timeGranularity: g.grain ?? undefined,
+        datePart: (g.datePart ?? undefined) as DatePart | undefined,
+      })),
+      where: q.where,
+      orderBy: q.orderBy,
+      limit: q.limit,
     },
-    exports: (q.exports ?? []).map((e) => ({
-      name: e.name,
-      config: { exportAs: e.config.export_as, schemaName: e.config.schema_name, alias: e.config.alias },
-    })),
-    tags: q.tags ?? [],
+    exports: q.exports.map((e) => ({ name: e.name, config: { exportAs: e.exportAs as ExportDestinationType, schema: e.schema, alias: e.alias } })),
+    tags: q.tags,
   };
 }

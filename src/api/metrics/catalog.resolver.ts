@@ -1,12 +1,13 @@
 import { Args, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { SemanticEngine } from '../../semantic';
 import { BigIntScalar } from '../graphql-scalars';
-import { toDimension, toEntity, toMeasure, toMetric, toSavedQuery } from './catalog-mapper';
+import { toDimension, toEntity, toLineage, toMeasure, toMetric, toSavedQuery } from './catalog-mapper';
 import { GroupByInput, MetricInput } from './dto/metric-query.args';
 import { Dimension } from './models/dimension.model';
 import { Entity } from './models/entity.model';
 import { TimeGranularity } from './models/graphql-enums';
 import { Measure } from './models/measure.model';
+import { MetricLineage } from './models/metric-lineage.model';
 import { Metric } from './models/metric.model';
 import { SavedQuery } from './models/saved-query.model';
 
@@ -23,7 +24,7 @@ export class CatalogResolver {
   }
 
   @Query(() => Metric, { description: 'One metric by name.' })
-  metric(@Args('name') name: string) {
+  metric(@Args('name') name: string, @Args('environmentId', { type: () => BigIntScalar, nullable: true }) _environmentId?: string) {
     return toMetric(this.engine.catalog.metric(name));
   }
 
@@ -67,9 +68,14 @@ export class CatalogResolver {
     return this.engine.catalog.metricsForDimensions(dimensions.map((d) => d.name)).map(toMetric);
   }
 
-  @Query(() => [SavedQuery], { description: 'Saved queries, with their parameters and exports.' })
+  @Query(() => [SavedQuery], { description: 'Saved queries, with their parameters, where filters and exports.' })
   savedQueries(@Args('environmentId', { type: () => BigIntScalar, nullable: true }) _environmentId?: string) {
     return this.engine.catalog.savedQueries().map(toSavedQuery);
+  }
+
+  @Query(() => SavedQuery, { description: 'One saved query by name; run it with query(savedQuery: name).' })
+  savedQuery(@Args('name') name: string, @Args('environmentId', { type: () => BigIntScalar, nullable: true }) _environmentId?: string) {
+    return toSavedQuery(this.engine.catalog.savedQuery(name));
   }
 
   @ResolveField('dimensions', () => [Dimension])
@@ -80,5 +86,10 @@ export class CatalogResolver {
   @ResolveField('entities', () => [Entity])
   metricEntities(@Parent() metric: Metric) {
     return this.engine.catalog.entities([metric.name]).map(toEntity);
+  }
+
+  @ResolveField('lineage', () => MetricLineage)
+  metricLineage(@Parent() metric: Metric) {
+    return toLineage(this.engine.catalog.lineage(metric.name));
   }
 }

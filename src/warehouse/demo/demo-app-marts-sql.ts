@@ -13,7 +13,7 @@ import {
 } from './demo-reference-data';
 import { DemoSizePlan, WINDOW_DAYS, WINDOW_END, WINDOW_START } from './demo-size-plan';
 import { engagementSteps } from './demo-engagement-sql';
-import { pick, str, strList, versionAt, weightedIndexList } from './demo-sql-helpers';
+import { changeAtMidnight, pick, str, strList, versionAt, weightedIndexList } from './demo-sql-helpers';
 
 export interface DemoStep {
   /** Shown in progress reports. */
@@ -23,7 +23,6 @@ export interface DemoStep {
 
 const W0 = `DATE '${WINDOW_START}'`;
 const W1 = `DATE '${WINDOW_END}'`;
-const AFTER_WINDOW = `(DATE '${WINDOW_END}' + 1)::TIMESTAMP`;
 
 function locationRows(): string {
   const rows: string[] = [];
@@ -40,17 +39,30 @@ function locationRows(): string {
   return rows.join(',\n');
 }
 
+/** A retail fiscal year starts on 1 February; FY2024 runs 2024-02-01 … 2025-01-31. */
+const FISCAL_YEAR_START_MONTH = 2;
+
 const CALENDAR: DemoStep = {
   name: 'dim_date',
   statements: [
     `CREATE OR REPLACE TABLE marts.dim_date AS
-     SELECT d::DATE AS date_day, year(d)::INTEGER AS year, quarter(d)::INTEGER AS quarter, month(d)::INTEGER AS month,
+     WITH days AS (
+       SELECT d::DATE AS d, (month(d) - ${FISCAL_YEAR_START_MONTH} + 12) % 12 AS fiscal_month_index,
+              year(d) - (month(d) < ${FISCAL_YEAR_START_MONTH})::INTEGER AS fiscal_year
+       FROM range(TIMESTAMP '2023-01-01', TIMESTAMP '2026-01-01', INTERVAL 1 DAY) t(d)
+     )
+     SELECT d AS date_day, year(d)::INTEGER AS year, quarter(d)::INTEGER AS quarter, month(d)::INTEGER AS month,
             strftime(d, '%B') AS month_name,
             strftime(d, '%U')::INTEGER AS week_of_year,      -- Sunday-based, like BigQuery EXTRACT(WEEK)
             (dayofweek(d) + 1)::INTEGER AS day_of_week,      -- 1 = Sunday … 7 = Saturday, like BigQuery
             strftime(d, '%A') AS day_name,
-            dayofweek(d) IN (0, 6) AS is_weekend
-     FROM range(TIMESTAMP '2023-01-01', TIMESTAMP '2026-01-01', INTERVAL 1 DAY) t(d)
+            dayofweek(d) IN (0, 6) AS is_weekend,
+            -- Fiscal periods as their first day: a custom granularity groups by the value, and a date sorts and joins.
+            fiscal_year::INTEGER AS fiscal_year,
+            (fiscal_month_index // 3 + 1)::INTEGER AS fiscal_quarter_of_year,
+            make_date(fiscal_year, ${FISCAL_YEAR_START_MONTH}, 1) AS fiscal_year_start,
+            (make_date(fiscal_year, ${FISCAL_YEAR_START_MONTH}, 1) + to_months((fiscal_month_index // 3) * 3))::DATE AS fiscal_quarter
+     FROM days
      ORDER BY date_day`,
   ],
 };
@@ -93,15 +105,13 @@ function devicesStep(plan: DemoSizePlan): DemoStep {
 /**
  * Users and their SCD2 history. Activity weight is Pareto (a few power users); signups grow over
  * the window (density rising linearly); about half the users churn after an exponential lifetime;
- * 40% of users change segment or country 1–3 times.
+ * 40% of users change segment or country 1–3 times, each change taking effect at midnight.
  */
 function usersStep(plan: DemoSizePlan): DemoStep {
   const countryCount = COUNTRIES.length;
   const countryPick = weightedIndexList(COUNTRIES.map((c) => c.weight));
   const agePick = weightedIndexList(AGE_GROUPS.map(([, w]) => w));
-  // Version k starts at change k - 1; the n changes fall in successive n-ths of the remaining time, so they stay ordered.
-  const changeTime = (k: number) =>
-    `CASE WHEN n_changes >= ${k - 1} THEN t1 + to_seconds(floor(span_s * (${k - 2} + 0.05 + 0.9 * rnd(idx, ${k}, 'u.t')) / n_changes)::BIGINT) END`;
+  const changeTime = (k: number) => changeAtMidnight(k, `rnd(idx, ${k}, 'u.t')`);
   const isCountryChange = (k: number) => `rnd(idx, ${k}, 'u.kind') < 0.25`;
   return {
     name: 'dim_users',
@@ -130,13 +140,13 @@ function usersStep(plan: DemoSizePlan): DemoStep {
                                 THEN greatest(signup_date, ${W0}) + floor(rexp(idx, 0, 'u.life', 70.0))::INTEGER END) AS churn_day,
               (1 + floor(rnd(idx, 0, 'u.dev') * ${plan.devices}))::INTEGER AS primary_device,
               (1 + floor(rnd(idx, 0, 'u.dev2') * ${plan.devices}))::INTEGER AS second_device,
-              CASE WHEN rnd(idx, 0, 'u.nch') < 0.6 THEN 0 WHEN rnd(idx, 0, 'u.nch') < 0.85 THEN 1
-                   WHEN rnd(idx, 0, 'u.nch') < 0.95 THEN 2 ELSE 3 END AS n_changes
+              -- At most one change a day: a user who signs up on the last day keeps one version.
+              least(${W1} - signup_date, CASE WHEN rnd(idx, 0, 'u.nch') < 0.6 THEN 0 WHEN rnd(idx, 0, 'u.nch') < 0.85 THEN 1
+                   WHEN rnd(idx, 0, 'u.nch') < 0.95 THEN 2 ELSE 3 END) AS n_changes
        FROM dated`,
       `CREATE OR REPLACE TEMP TABLE demo_user_history AS
        WITH t AS (
-         SELECT *, signup_date::TIMESTAMP AS t1,
-                date_diff('second', signup_date::TIMESTAMP, ${AFTER_WINDOW}) AS span_s,
+         SELECT *, signup_date::TIMESTAMP AS t1, ${W1} + 1 - signup_date AS span_days,
                 CASE WHEN signup_date >= ${W0} THEN 1 ELSE base_segment END AS s1
          FROM demo_users
        ), walk AS (

@@ -1,11 +1,11 @@
 import { DemoStep } from './demo-app-marts-sql';
+import { inventoryStep } from './demo-inventory-sql';
 import { BR_CITIES, CUSTOMER_SEGMENTS, PRODUCT_CATEGORIES, SHOP_HOUR_WEIGHTS } from './demo-reference-data';
 import { DemoSizePlan, WINDOW_DAYS, WINDOW_END, WINDOW_START } from './demo-size-plan';
-import { pick, strList, versionAt, weightedIndexList } from './demo-sql-helpers';
+import { changeAtMidnight, pick, strList, versionAt, weightedIndexList } from './demo-sql-helpers';
 
 const W0 = `DATE '${WINDOW_START}'`;
 const W1 = `DATE '${WINDOW_END}'`;
-const AFTER_WINDOW = `(DATE '${WINDOW_END}' + 1)::TIMESTAMP`;
 
 /** Chance an order drawn for a weekday survives (isodow 1 = Monday): shoppers buy less at weekends. */
 const DAY_OF_WEEK_ACCEPT = [1.0, 0.98, 0.95, 0.92, 0.85, 0.7, 0.75];
@@ -15,11 +15,12 @@ const cityNames = strList(BR_CITIES.map(([city]) => city));
 const cityStates = strList(BR_CITIES.map(([, state]) => state));
 const cityPick = weightedIndexList(BR_CITIES.map(([, , w]) => w));
 
-/** Customers with SCD2 segment history: everyone starts 'new', then moves regular → vip / at_risk and back. */
+/**
+ * Customers with SCD2 segment history: everyone starts 'new', then moves regular → vip / at_risk and back.
+ * Segments change at midnight (see changeAtMidnight), as a nightly segmentation job would set them.
+ */
 function customersStep(plan: DemoSizePlan): DemoStep {
-  // Version k starts at change k - 1; the n changes fall in successive n-ths of the remaining time, so they stay ordered.
-  const changeTime = (k: number) =>
-    `CASE WHEN n_changes >= ${k - 1} THEN t1 + to_seconds(floor(span_s * (${k - 2} + 0.05 + 0.9 * rnd(idx, ${k}, 'c.t')) / n_changes)::BIGINT) END`;
+  const changeTime = (k: number) => changeAtMidnight(k, `rnd(idx, ${k}, 'c.t')`);
   return {
     name: 'dim_customer',
     statements: [
@@ -28,18 +29,21 @@ function customersStep(plan: DemoSizePlan): DemoStep {
          SELECT range + 1 AS idx, rnd(range + 1, 0, 'c.pre') < 0.4 AS pre_window, rnd(range + 1, 0, 'c.fs') AS u_first,
                 rnd(range + 1, 0, 'c.nch') AS u_changes
          FROM range(${plan.customers})
+       ), dated AS (
+         SELECT *, CASE WHEN pre_window THEN DATE '2023-01-01' + floor(u_first * 365)::INTEGER
+                        ELSE ${W0} + floor(${WINDOW_DAYS} * sqrt(u_first))::INTEGER END AS first_seen
+         FROM drawn
        )
-       SELECT idx, printf('c%07d', idx) AS customer_id,
-              CASE WHEN pre_window THEN DATE '2023-01-01' + floor(u_first * 365)::INTEGER
-                   ELSE ${W0} + floor(${WINDOW_DAYS} * sqrt(u_first))::INTEGER END AS first_seen,
+       SELECT idx, printf('c%07d', idx) AS customer_id, first_seen,
               rpareto(idx, 0, 'c.w', 1.5, 30.0) AS weight,
               ${pick(cityPick, `rnd(idx, 0, 'c.city')`)} AS city_index,
-              CASE WHEN u_changes < 0.55 THEN 0 WHEN u_changes < 0.85 THEN 1 WHEN u_changes < 0.97 THEN 2 ELSE 3 END AS n_changes
-       FROM drawn`,
+              -- At most one change a day: a customer first seen on the last day keeps one version.
+              least(${W1} - first_seen, CASE WHEN u_changes < 0.55 THEN 0 WHEN u_changes < 0.85 THEN 1 WHEN u_changes < 0.97 THEN 2 ELSE 3 END) AS n_changes
+       FROM dated`,
       // One row per customer with its whole history, kept so orders can find their version without a join.
       `CREATE OR REPLACE TEMP TABLE demo_customer_history AS
        WITH t AS (
-         SELECT *, first_seen::TIMESTAMP AS t1, date_diff('second', first_seen::TIMESTAMP, ${AFTER_WINDOW}) AS span_s FROM demo_customers
+         SELECT *, first_seen::TIMESTAMP AS t1, ${W1} + 1 - first_seen AS span_days FROM demo_customers
        ), walk AS (
          SELECT *, ${changeTime(2)} AS t2, ${changeTime(3)} AS t3, ${changeTime(4)} AS t4,
                 1 AS s1, next_segment(1, 2, 0.0) AS s2
@@ -169,5 +173,5 @@ function orderFactsStep(plan: DemoSizePlan): DemoStep {
 }
 
 export function commerceMartsSteps(plan: DemoSizePlan): DemoStep[] {
-  return [customersStep(plan), catalogueStep(plan), ordersStep(plan), orderFactsStep(plan)];
+  return [customersStep(plan), catalogueStep(plan), ordersStep(plan), orderFactsStep(plan), inventoryStep(plan)];
 }

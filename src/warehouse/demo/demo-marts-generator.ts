@@ -3,9 +3,7 @@ import { appMartsSteps } from './demo-app-marts-sql';
 import { commerceMartsSteps } from './demo-commerce-marts-sql';
 import { planSizes } from './demo-size-plan';
 import { DROP_MACROS_SQL, macrosSql } from './demo-sql-helpers';
-
-/** Bump whenever the generated data changes, so existing demo databases are rebuilt. */
-export const DEMO_GENERATOR_VERSION = '1';
+import { DEMO_GENERATOR_VERSION } from './demo-version';
 
 /** Where the generator stamps what it built; a database without it is incomplete. */
 export const DEMO_META_TABLE = 'marts._stratum_demo_meta';

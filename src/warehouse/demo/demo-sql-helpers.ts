@@ -44,6 +44,18 @@ export function versionAt(ts: string, prefix = ''): string {
 }
 
 /**
+ * The start of SCD2 version k (2..4) of a row with `n_changes` changes after its first version starts
+ * at `t1` (a midnight), `span_days` days before the window ends: always a midnight, so every version
+ * holds for whole days and the version at an event's date is the version at its timestamp (MetricFlow
+ * joins a versioned dimension at the fact's agg time, a date here). The changes fall in successive
+ * n-ths of the span and at least a day apart, so they stay ordered and no version is empty; it needs
+ * n_changes < span_days. `u` is the row's uniform draw for change k.
+ */
+export function changeAtMidnight(k: number, u: string): string {
+  return `CASE WHEN n_changes >= ${k - 1} THEN t1 + to_days((${k - 1} + floor((span_days - 1 - n_changes) * (${k - 2} + 0.05 + 0.9 * ${u}) / n_changes))::INTEGER) END`;
+}
+
+/**
  * Temporary macros shared by every step. `rnd(a, b, salt)` is a uniform draw in [0, 1) that depends
  * only on its arguments and the seed: unlike random(), it gives the same value whatever the thread
  * count or row order, which is what makes the marts reproducible.

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { DEMO_GENERATOR_VERSION, DEMO_META_TABLE, DemoProgress, generateDemoMarts } from './demo-marts-generator';
+import { DEMO_META_TABLE, DemoProgress, generateDemoMarts } from './demo-marts-generator';
+import { DEMO_GENERATOR_VERSION } from './demo-version';
 
 export interface EnsureDemoOptions {
   path: string;

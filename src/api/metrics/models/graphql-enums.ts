@@ -56,6 +56,22 @@ export enum EntityType {
   NATURAL = 'NATURAL',
 }
 
+export enum PeriodAggregation {
+  FIRST = 'first',
+  LAST = 'last',
+  AVERAGE = 'average',
+}
+
+export enum ConversionCalculationType {
+  CONVERSIONS = 'conversions',
+  CONVERSION_RATE = 'conversion_rate',
+}
+
+export enum ExportDestinationType {
+  TABLE = 'table',
+  VIEW = 'view',
+}
+
 export enum QueryStatus {
   PENDING = 'PENDING',
   RUNNING = 'RUNNING',
@@ -75,5 +91,8 @@ registerEnumType(MetricType, { name: 'MetricType' });
 registerEnumType(AggregationType, { name: 'AggregationType' });
 registerEnumType(DimensionType, { name: 'DimensionType' });
 registerEnumType(EntityType, { name: 'EntityType' });
+registerEnumType(PeriodAggregation, { name: 'PeriodAggregation', description: 'How a cumulative metric reports a period coarser than its data grain.' });
+registerEnumType(ConversionCalculationType, { name: 'ConversionCalculationType' });
+registerEnumType(ExportDestinationType, { name: 'ExportDestinationType' });
 registerEnumType(QueryStatus, { name: 'QueryStatus', description: 'The lifecycle of a query (dbt Semantic Layer names).' });
 registerEnumType(SqlDialectName, { name: 'SqlDialect', description: 'The SQL dialect to compile for.' });

@@ -1,70 +1,17 @@
-import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { Field, ObjectType } from '@nestjs/graphql';
+import { JSONScalar } from '../../graphql-scalars';
 import { Dimension } from './dimension.model';
 import { Entity } from './entity.model';
 import { MetricType, TimeGranularity } from './graphql-enums';
 import { Measure } from './measure.model';
+import { MetricLineage } from './metric-lineage.model';
+import { MetricTypeParams } from './metric-type-params.model';
+import { WhereFilter } from './where-filter.model';
 
 @ObjectType()
-export class WhereFilter {
-  @Field({ description: "A MetricFlow filter, e.g. {{ Dimension('order__status') }} = 'paid'." })
-  whereSqlTemplate!: string;
-}
-
-@ObjectType()
-export class WhereFilterIntersection {
-  @Field(() => [WhereFilter])
-  whereFilters!: WhereFilter[];
-}
-
-@ObjectType()
-export class MetricTimeWindow {
-  @Field(() => Int)
-  count!: number;
-
-  @Field()
-  granularity!: string;
-}
-
-@ObjectType({ description: 'A measure or metric used as an input, with its own filter and alias.' })
-export class MetricInputRef {
-  @Field()
-  name!: string;
-
-  @Field(() => String, { nullable: true })
-  alias?: string;
-
-  @Field(() => WhereFilterIntersection, { nullable: true })
-  filter?: WhereFilterIntersection;
-
-  @Field(() => MetricTimeWindow, { nullable: true })
-  offsetWindow?: MetricTimeWindow;
-
-  @Field(() => String, { nullable: true })
-  offsetToGrain?: string;
-}
-
-@ObjectType()
-export class MetricTypeParams {
-  @Field(() => MetricInputRef, { nullable: true })
-  measure?: MetricInputRef;
-
-  @Field(() => MetricInputRef, { nullable: true })
-  numerator?: MetricInputRef;
-
-  @Field(() => MetricInputRef, { nullable: true })
-  denominator?: MetricInputRef;
-
-  @Field(() => String, { nullable: true })
-  expr?: string;
-
-  @Field(() => [MetricInputRef], { nullable: true })
-  metrics?: MetricInputRef[];
-
-  @Field(() => MetricTimeWindow, { nullable: true })
-  window?: MetricTimeWindow;
-
-  @Field(() => String, { nullable: true })
-  grainToDate?: string;
+export class MetricConfig {
+  @Field(() => JSONScalar, { nullable: true, description: 'config.meta as written (owner, tiers, …).' })
+  meta?: Record<string, unknown>;
 }
 
 @ObjectType({ description: 'A metric of the semantic layer, with its definition and lineage.' })
@@ -84,25 +31,31 @@ export class Metric {
   @Field(() => MetricTypeParams)
   typeParams!: MetricTypeParams;
 
-  @Field(() => WhereFilterIntersection, { nullable: true })
-  filter?: WhereFilterIntersection;
+  @Field(() => WhereFilter, { nullable: true, description: "The metric's own filter." })
+  filter?: WhereFilter;
 
   @Field(() => String, { nullable: true, description: 'config.meta.owner' })
   owner?: string;
 
+  @Field(() => MetricConfig)
+  config!: MetricConfig;
+
   @Field(() => TimeGranularity, { nullable: true, description: 'Default grain of metric_time for this metric.' })
   timeGranularity?: TimeGranularity;
 
-  @Field()
+  @Field({ description: 'Whether the metric can only be queried grouped by metric_time (windowed cumulative, offset inputs).' })
   requiresMetricTime!: boolean;
 
   @Field(() => [TimeGranularity])
   queryableGranularities!: TimeGranularity[];
 
-  @Field(() => [String], { description: 'Metrics this one is computed from (ratio and derived inputs).' })
+  @Field(() => [String], { description: 'Grains metric_time can be queried at, by name (custom granularities included).' })
+  queryableTimeGranularities!: string[];
+
+  @Field(() => [String], { description: 'Metrics this one is computed from (ratio and derived inputs), direct only.' })
   inputMetrics!: string[];
 
-  @Field(() => [Measure], { description: 'Lineage: every measure behind the metric, each with its semantic model and table.' })
+  @Field(() => [Measure], { description: 'Every measure behind the metric, each with its semantic model and table.' })
   measures!: Measure[];
 
   @Field(() => [Dimension])
@@ -110,4 +63,7 @@ export class Metric {
 
   @Field(() => [Entity])
   entities!: Entity[];
+
+  @Field(() => MetricLineage, { description: 'Input metrics at every depth, their measures, semantic models and tables.' })
+  lineage!: MetricLineage;
 }

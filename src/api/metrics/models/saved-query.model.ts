@@ -1,6 +1,6 @@
 import { Field, Int, ObjectType } from '@nestjs/graphql';
-import { DatePart, TimeGranularity } from './graphql-enums';
-import { WhereFilterIntersection } from './metric.model';
+import { DatePart, ExportDestinationType, TimeGranularity } from './graphql-enums';
+import { WhereFilter } from './where-filter.model';
 
 @ObjectType()
 export class SavedQueryMetricParam {
@@ -13,8 +13,11 @@ export class SavedQueryGroupByParam {
   @Field()
   name!: string;
 
-  @Field(() => TimeGranularity, { nullable: true })
+  @Field(() => TimeGranularity, { nullable: true, description: 'A standard grain; see timeGranularity for custom ones.' })
   grain?: TimeGranularity;
+
+  @Field(() => String, { nullable: true, description: 'The grain by name, custom granularities included.' })
+  timeGranularity?: string;
 
   @Field(() => DatePart, { nullable: true })
   datePart?: DatePart;
@@ -28,10 +31,10 @@ export class SavedQueryParams {
   @Field(() => [SavedQueryGroupByParam])
   groupBy!: SavedQueryGroupByParam[];
 
-  @Field(() => WhereFilterIntersection, { nullable: true })
-  where?: WhereFilterIntersection;
+  @Field(() => WhereFilter, { nullable: true, description: 'Filters applied whenever the saved query runs.' })
+  where?: WhereFilter;
 
-  @Field(() => [String])
+  @Field(() => [String], { description: 'Output names, as written (e.g. metric_time__month).' })
   orderBy!: string[];
 
   @Field(() => Int, { nullable: true })
@@ -40,17 +43,17 @@ export class SavedQueryParams {
 
 @ObjectType()
 export class ExportConfig {
-  @Field()
-  exportAs!: string;
+  @Field(() => ExportDestinationType)
+  exportAs!: ExportDestinationType;
 
-  @Field(() => String, { nullable: true })
-  schemaName?: string;
+  @Field(() => String, { nullable: true, description: 'Schema the export writes to (the deployment schema when unset).' })
+  schema?: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Table or view name (the export name when unset).' })
   alias?: string;
 }
 
-@ObjectType()
+@ObjectType({ description: 'A table or view a saved query is written to on a schedule (dbt exports).' })
 export class SavedQueryExport {
   @Field()
   name!: string;
@@ -59,7 +62,7 @@ export class SavedQueryExport {
   config!: ExportConfig;
 }
 
-@ObjectType({ description: 'A named query defined with the metrics (dbt saved_queries).' })
+@ObjectType({ description: 'A named query defined with the metrics (dbt saved_queries); run it with query(savedQuery: name).' })
 export class SavedQuery {
   @Field()
   name!: string;
