@@ -50,6 +50,22 @@ export interface SpineJoin {
   cumulative?: CumulativeSpec;
 }
 
+/**
+ * `{{ Metric('bookings', group_by=['listing']) }}` in a filter: the metric aggregated by an entity,
+ * joined to the filtered rows on that entity (MetricFlow's metric filter subquery).
+ */
+export interface MetricFilterRef {
+  kind: 'metric';
+  outputName: string;
+  /** The group-by entities, as reached from the filtered measure's model (the join keys). */
+  entities: ResolvedLinkable[];
+  /** The metric's own plan, grouped by those entities. */
+  plan: LogicalPlan;
+}
+
+/** What a filter reference reads: a dimension, entity or time column, or a metric by entity. */
+export type FilterRef = ResolvedLinkable | MetricFilterRef;
+
 /** A conversion metric's leaf: base events joined to the conversion events that follow them. */
 export interface ConversionPlan {
   baseMeasure: Measure;
@@ -59,7 +75,7 @@ export interface ConversionPlan {
   window?: MetricTimeWindow;
   constantProperties: { base: ResolvedLinkable; conversion: ResolvedLinkable }[];
   conversionFilters: Expr[];
-  conversionFilterRefs: Map<string, ResolvedLinkable>;
+  conversionFilterRefs: Map<string, FilterRef>;
 }
 
 /**
@@ -79,7 +95,7 @@ export interface LeafPlan {
   /** Group-bys resolved for these measures, in the query's order. */
   groupBy: ResolvedLinkable[];
   /** Filter references resolved for these measures, keyed by `refKey()`. */
-  filterRefs: Map<string, ResolvedLinkable>;
+  filterRefs: Map<string, FilterRef>;
   /** startTime/endTime on metric_time. */
   timeRange?: TimeRange;
   /** Cumulative windows and offsets: the measures are computed per spine period. */

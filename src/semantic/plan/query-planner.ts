@@ -6,7 +6,7 @@ import type { JoinResolver, ResolvedLinkable } from '../model/join-resolver';
 import { METRIC_TIME, linkableOutputName, parseLinkableName, type GroupByInput, type LinkableName } from '../model/linkable-name';
 import { dimensionGrain, grainRank, isStandardGrain, type ModelNode, type SemanticGraph } from '../model/semantic-graph';
 import { TIME_GRANULARITIES, type Dimension, type Measure, type Metric, type MetricInput, type MetricInputMeasure, type WhereFilterIntersection } from '../spec/manifest';
-import type { ConversionPlan, CumulativeSpec, LeafPlan, LogicalPlan, MetricExpr, SpineJoin, TimeOffset } from './logical-plan';
+import type { ConversionPlan, CumulativeSpec, FilterRef, LeafPlan, LogicalPlan, MetricExpr, SpineJoin, TimeOffset } from './logical-plan';
 import type { MetricQuery } from './metric-query';
 import { addGrain, truncateToGrain } from './time-literal';
 
@@ -27,6 +27,8 @@ export function refKey(ref: FilterReference): string {
 export class QueryPlanner {
   private readonly timeElements = new Set<string>([METRIC_TIME]);
   private readonly customGrains: ReadonlySet<string>;
+  /** Metrics being planned for a filter, to catch filters that refer to each other in a cycle. */
+  private readonly metricRefStack: string[] = [];
   /** Definition filters and derived expressions are immutable: parse each once. */
   private readonly definitionExprs = new Map<string, Expr>();
 
@@ -242,8 +244,8 @@ export class QueryPlanner {
     return { k: 'measure', leaf, measure: output };
   }
 
-  private resolveRefs(filters: Expr[], measure: Measure, metricName: string): Map<string, ResolvedLinkable> {
-    const refs = new Map<string, ResolvedLinkable>();
+  private resolveRefs(filters: Expr[], measure: Measure, metricName: string): Map<string, FilterRef> {
+    const refs = new Map<string, FilterRef>();
     for (const f of filters) {
       for (const ref of collectReferences(f)) {
         const k = refKey(ref);
@@ -321,14 +323,46 @@ export class QueryPlanner {
     };
   }
 
-  private resolveRef(ref: FilterReference, measure: Measure, metricName: string): ResolvedLinkable {
-    if (ref.type === 'metric') {
-      throw new SemanticError('UNSUPPORTED', `Filtering on metrics ({{ Metric('${ref.name}', …) }}) is not supported yet.`);
-    }
+  private resolveRef(ref: FilterReference, measure: Measure, metricName: string): FilterRef {
+    if (ref.type === 'metric') return this.metricRef(ref, measure, metricName);
     const input: GroupByInput =
       ref.type === 'entity' ? { name: ref.name } : { name: ref.name, grain: ref.grain, datePart: ref.datePart };
     const name: LinkableName = parseLinkableName(input, this.isTimeElement, 'INVALID_FILTER', this.customGrains);
     return this.resolver.resolve(name, measure, metricName, 'INVALID_FILTER');
+  }
+
+  /**
+   * A metric in a filter: planned on its own, grouped by the given entities, and joined to the
+   * filtered rows on them. As in MetricFlow, only entities can group it (a join key must be unique
+   * on the metric's side), and it takes no time offsets or windows.
+   */
+  private metricRef(ref: Extract<FilterReference, { type: 'metric' }>, measure: Measure, metricName: string): FilterRef {
+    const where = `{{ Metric('${ref.name}', group_by=[${ref.groupBy.map((g) => `'${g}'`).join(', ')}]) }} in a filter of '${metricName}'`;
+    if (ref.groupBy.length === 0) {
+      throw new SemanticError('INVALID_FILTER', `${where}: name the entity to group the metric by, e.g. group_by=['customer'].`);
+    }
+    const entities = ref.groupBy.map((g) => {
+      const resolved = this.resolver.resolve(parseLinkableName({ name: g }, this.isTimeElement, 'INVALID_FILTER'), measure, metricName, 'INVALID_FILTER');
+      if (resolved.kind !== 'entity') {
+        throw new SemanticError('INVALID_FILTER', `${where}: '${g}' is not an entity; a metric in a filter is grouped by entities only.`);
+      }
+      return resolved;
+    });
+    const stack = this.metricRefStack;
+    if (stack.includes(ref.name)) {
+      throw new SemanticError('INVALID_DEFINITION', `${where}: metric filters refer to each other in a cycle (${[...stack, ref.name].join(' -> ')}).`);
+    }
+    stack.push(ref.name);
+    try {
+      const plan = this.plan({ metrics: [{ name: ref.name }], groupBy: ref.groupBy.map((name) => ({ name })), where: [], orderBy: [] });
+      for (const leaf of plan.leaves) leaf.id = `${ref.name}_${leaf.id}`;
+      return { kind: 'metric', outputName: `${ref.groupBy.join('__')}__${ref.name}`, entities, plan };
+    } catch (e) {
+      if (e instanceof SemanticError && e.code !== 'INVALID_DEFINITION') throw new SemanticError(e.code === 'UNKNOWN_METRIC' ? 'INVALID_FILTER' : e.code, `${where}: ${e.message}`);
+      throw e;
+    } finally {
+      stack.pop();
+    }
   }
 
   /** startTime/endTime constrain metric_time, widened to whole periods of the queried grain (as MetricFlow does). */

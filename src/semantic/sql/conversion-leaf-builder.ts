@@ -1,5 +1,5 @@
 import { grainValueType, type ModelNode, type SemanticGraph } from '../model/semantic-graph';
-import type { ConversionPlan, LeafPlan } from '../plan/logical-plan';
+import type { ConversionPlan, LeafPlan, LogicalPlan } from '../plan/logical-plan';
 import { addGrain } from '../plan/time-literal';
 import type { Measure } from '../spec/manifest';
 import { compileFilters } from './filter-compiler';
@@ -19,6 +19,7 @@ export class ConversionLeafBuilder {
     private readonly leaf: LeafPlan,
     private readonly conversion: ConversionPlan,
     private readonly graph: SemanticGraph,
+    private readonly buildNested: (plan: LogicalPlan) => SelectNode,
   ) {}
 
   build(): SelectNode {
@@ -69,12 +70,12 @@ export class ConversionLeafBuilder {
   /** The base events: the query's group-bys, filtered by the query and the metric. */
   private baseRows(): SelectNode {
     const { leaf, conversion } = this;
-    const reader = new ModelReader(this.graph, leaf.model, conversion.baseMeasure);
+    const reader = new ModelReader(this.graph, leaf.model, conversion.baseMeasure, this.buildNested);
     const columns = [
       ...leaf.groupBy.map((g) => ({ expr: reader.linkable(g), alias: g.outputName })),
       ...this.eventColumns(reader, conversion.baseMeasure, 'base'),
     ];
-    const { where, bounds } = compileFilters(leaf.filters, leaf.filterRefs, (r) => reader.linkable(r));
+    const { where, bounds } = compileFilters(leaf.filters, leaf.filterRefs, (r) => reader.filterRef(r));
     reader.pushDownTimeBounds(bounds, leaf.timeRange);
     return { columns, ...reader.from(), where: and(where) };
   }
@@ -83,13 +84,13 @@ export class ConversionLeafBuilder {
   private conversionRows(): SelectNode {
     const { leaf, conversion } = this;
     const model = conversion.conversionModel;
-    const reader = new ModelReader(this.graph, model, conversion.conversionMeasure);
+    const reader = new ModelReader(this.graph, model, conversion.conversionMeasure, this.buildNested);
     const columns = [
       ...this.eventColumns(reader, conversion.conversionMeasure, 'conversion'),
       { expr: reader.measure(conversion.conversionMeasure), alias: conversion.conversionMeasure.name },
       { expr: { k: 'uuid' } as SqlExpr, alias: 'conversion_id' },
     ];
-    const { where, bounds } = compileFilters(conversion.conversionFilters, conversion.conversionFilterRefs, (r) => reader.linkable(r));
+    const { where, bounds } = compileFilters(conversion.conversionFilters, conversion.conversionFilterRefs, (r) => reader.filterRef(r));
     const range = leaf.timeRange;
     const aggTime = model.aggTimeDimension(conversion.conversionMeasure);
     const window = conversion.window;

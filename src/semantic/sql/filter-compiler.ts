@@ -2,6 +2,7 @@ import { SemanticError } from '../errors';
 import type { ComparisonOp, Expr } from '../filter/filter-ast';
 import type { ResolvedLinkable } from '../model/join-resolver';
 import type { TimeValueType } from '../model/semantic-graph';
+import type { FilterRef } from '../plan/logical-plan';
 import { refKey } from '../plan/query-planner';
 import { addGrain, formatTimeParameter, parseTimeLiteral, truncateToGrain } from '../plan/time-literal';
 import type { Dimension } from '../spec/manifest';
@@ -31,7 +32,7 @@ export class FilterCompiler {
 
   constructor(
     private readonly refExpr: (key: string) => SqlExpr,
-    private readonly resolved: (key: string) => ResolvedLinkable,
+    private readonly resolved: (key: string) => FilterRef,
   ) {}
 
   /** `column op value` on the stored column, so that BigQuery prunes partitions on it. */
@@ -137,8 +138,8 @@ export class FilterCompiler {
 /** Compiled filters: the WHERE conditions and the time bounds they imply. */
 export function compileFilters(
   filters: Expr[],
-  refs: Map<string, ResolvedLinkable>,
-  refExpr: (r: ResolvedLinkable) => SqlExpr,
+  refs: Map<string, FilterRef>,
+  refExpr: (r: FilterRef) => SqlExpr,
 ): { where: SqlExpr[]; bounds: TimeBound[] } {
   const compiler = new FilterCompiler((key) => refExpr(refs.get(key)!), (key) => refs.get(key)!);
   const where = filters.map((f) => compiler.compile(f));

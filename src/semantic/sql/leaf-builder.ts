@@ -3,7 +3,7 @@ import type { Expr } from '../filter/filter-ast';
 import { collectReferences } from '../filter/filter-walk';
 import type { ResolvedLinkable } from '../model/join-resolver';
 import { grainRank, grainValueType, type SemanticGraph } from '../model/semantic-graph';
-import type { LeafPlan, SpineJoin, TimeSpineRef } from '../plan/logical-plan';
+import type { FilterRef, LeafPlan, LogicalPlan, SpineJoin, TimeSpineRef } from '../plan/logical-plan';
 import { refKey } from '../plan/query-planner';
 import { addGrain, truncateToGrain } from '../plan/time-literal';
 import { ConversionLeafBuilder } from './conversion-leaf-builder';
@@ -23,12 +23,17 @@ export class LeafBuilder {
   constructor(
     private readonly leaf: LeafPlan,
     private readonly graph: SemanticGraph,
+    private readonly buildNested: (plan: LogicalPlan) => SelectNode,
   ) {}
+
+  private reader(): ModelReader {
+    return new ModelReader(this.graph, this.leaf.model, this.leaf.measures[0]!, this.buildNested);
+  }
 
   build(): SelectNode {
     const { leaf } = this;
     let node = leaf.conversion
-      ? new ConversionLeafBuilder(leaf, leaf.conversion, this.graph).build()
+      ? new ConversionLeafBuilder(leaf, leaf.conversion, this.graph, this.buildNested).build()
       : leaf.spineJoin && (leaf.spineJoin.cumulative || leaf.spineJoin.offsetsBefore.length > 0)
         ? this.throughSpine(leaf.spineJoin)
         : this.aggregated();
@@ -47,10 +52,10 @@ export class LeafBuilder {
     const { leaf } = this;
     const offsets = leaf.spineJoin?.offsetsAfter ?? [];
     const filters = offsets.length > 0 ? this.splitTimeFilters().rest : leaf.filters;
-    const reader = new ModelReader(this.graph, leaf.model, leaf.measures[0]!);
+    const reader = this.reader();
     const measureArgs = leaf.measures.map((m) => reader.measure(m));
     const groupExprs = leaf.groupBy.map((g) => reader.linkable(g));
-    const { where, bounds } = compileFilters(filters, leaf.filterRefs, (r) => reader.linkable(r));
+    const { where, bounds } = compileFilters(filters, leaf.filterRefs, (r) => reader.filterRef(r));
     if (offsets.length === 0) reader.pushDownTimeBounds(bounds, leaf.timeRange);
     else {
       const grain = this.offsetKey().grain;
@@ -115,7 +120,7 @@ export class LeafBuilder {
   private throughSpine(join: SpineJoin): SelectNode {
     const { leaf } = this;
     const { spine, cumulative } = join;
-    const reader = new ModelReader(this.graph, leaf.model, leaf.measures[0]!);
+    const reader = this.reader();
     const aggTime = leaf.model.aggTimeDimension(leaf.measures[0]!)!;
     const rawType = this.graph.rawTimeType(leaf.model, aggTime);
     const rowDay = reader.linkable({
@@ -134,19 +139,19 @@ export class LeafBuilder {
       ...leaf.measures.map((m) => ({ expr: reader.measure(m), alias: m.name })),
     ];
     const projected = new Map<string, string>();
-    const through = (r: ResolvedLinkable): SqlExpr => {
-      const key = `${r.kind}:${r.outputName}:${r.path.map((p) => `${p.entity}>${p.to.name}`).join('/')}`;
+    const through = (r: FilterRef): SqlExpr => {
+      const key = r.kind === 'metric' ? `metric:${r.outputName}` : `${r.kind}:${r.outputName}:${r.path.map((p) => `${p.entity}>${p.to.name}`).join('/')}`;
       let alias = projected.get(key);
       if (!alias) {
         alias = `ref_${projected.size}`;
         projected.set(key, alias);
-        rowColumns.push({ expr: reader.linkable(r), alias });
+        rowColumns.push({ expr: reader.filterRef(r), alias });
       }
       return col('r', alias);
     };
     const spineAlias = 'ts';
     const period = periodColumn(spineAlias);
-    const outputExpr = (g: ResolvedLinkable): SqlExpr => (isMetricTime(g) ? periodAs(g, period, spine.grain, spineAlias) : through(g));
+    const outputExpr = (g: FilterRef): SqlExpr => (isMetricTime(g) ? periodAs(g, period, spine.grain, spineAlias) : through(g));
     const groupExprs = leaf.groupBy.map(outputExpr);
     // Filters on metric_time filter the spine's periods; every other reference is a row's.
     const { where, bounds } = compileFilters(leaf.filters, leaf.filterRefs, outputExpr);

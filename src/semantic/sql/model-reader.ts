@@ -1,9 +1,9 @@
 import type { JoinStep, ResolvedLinkable } from '../model/join-resolver';
 import type { ModelNode, SemanticGraph } from '../model/semantic-graph';
-import type { TimeRange } from '../plan/logical-plan';
+import type { FilterRef, LogicalPlan, MetricFilterRef, TimeRange } from '../plan/logical-plan';
 import type { Dimension, Measure } from '../spec/manifest';
 import { FilterCompiler, type TimeBound } from './filter-compiler';
-import { and, col, type FromItem, type JoinNode, type SqlExpr } from './sql-node';
+import { and, col, type FromItem, type JoinNode, type SelectNode, type SqlExpr } from './sql-node';
 
 /** One model read once: the fact (`m`) or a joined model (`j1`, `j2`, …), with the columns it must project. */
 class ModelInstance {
@@ -60,12 +60,16 @@ export class ModelReader {
   private readonly joins = new Map<string, { instance: ModelInstance; on: SqlExpr }>();
   /** Time spine rows joined on a time column's day, for custom granularities. */
   private readonly spineJoins = new Map<string, JoinNode>();
+  /** Metrics aggregated by entity, joined for metric filters. */
+  private readonly metricJoins = new Map<string, JoinNode>();
 
   constructor(
     private readonly graph: SemanticGraph,
     model: ModelNode,
     /** The measure whose agg time decides which version of a versioned (SCD2) model applies. */
     private readonly factMeasure: Measure,
+    /** Builds the query of a metric used in a filter (the query builder, passed in to keep the layers acyclic). */
+    private readonly buildNested: (plan: LogicalPlan) => SelectNode,
     alias = 'm',
   ) {
     this.base = new ModelInstance(model, alias);
@@ -120,8 +124,29 @@ export class ModelReader {
       joins: [
         ...[...this.joins.values()].map(({ instance, on }): JoinNode => ({ type: 'LEFT', item: instance.toFrom(), on })),
         ...this.spineJoins.values(),
+        ...this.metricJoins.values(),
       ],
     };
+  }
+
+  /**
+   * A metric filter's value: the metric's query (grouped by entities), LEFT JOINed on those
+   * entities as the filtered rows reach them; rows without a match read NULL.
+   */
+  /** What a filter reference reads: a column, or a metric joined by entity. */
+  filterRef(r: FilterRef): SqlExpr {
+    return r.kind === 'metric' ? this.metric(r) : this.linkable(r);
+  }
+
+  private metric(ref: MetricFilterRef): SqlExpr {
+    let join = this.metricJoins.get(ref.outputName);
+    if (!join) {
+      const alias = `f${this.metricJoins.size + 1}`;
+      const on = ref.entities.map((e, i): SqlExpr => ({ k: 'binary', op: '=', left: col(alias, ref.plan.groupBy[i]!.outputName), right: this.linkable(e) }));
+      join = { type: 'LEFT', item: { k: 'subquery', query: this.buildNested(ref.plan), alias }, on: on.length === 1 ? on[0] : { k: 'and', args: on } };
+      this.metricJoins.set(ref.outputName, join);
+    }
+    return col(join.item.alias, ref.plan.metrics[0]!.outputName);
   }
 
   /** The alias of the time spine joined on the day of `raw` (one join per time column). */

@@ -14,7 +14,7 @@ import { col, type FromItem, type JoinNode, type SelectNode, type SqlExpr } from
  * NULL, which equality cannot match, still merge into one. Metrics are computed in that SELECT.
  */
 export function buildQuery(plan: LogicalPlan, graph: SemanticGraph): SelectNode {
-  const ctes = plan.leaves.map((leaf) => ({ name: leaf.id, query: new LeafBuilder(leaf, graph).build() }));
+  const ctes = plan.leaves.map((leaf) => ({ name: leaf.id, query: new LeafBuilder(leaf, graph, (nested) => buildQuery(nested, graph)).build() }));
   const aliases = new Map(plan.leaves.map((leaf, i) => [leaf.id, `l${i}`]));
   const leafAliases = [...aliases.values()];
   const combining = plan.leaves.length > 1 && plan.groupBy.length > 0;

@@ -1,6 +1,6 @@
 import { SemanticError } from '../errors';
 import type { ResolvedLinkable } from '../model/join-resolver';
-import type { TimeOffset, TimeSpineRef } from '../plan/logical-plan';
+import type { FilterRef, TimeOffset, TimeSpineRef } from '../plan/logical-plan';
 import { addGrain, formatTimeParameter, truncateToGrain } from '../plan/time-literal';
 import { and, col, type SelectNode, type SqlExpr } from './sql-node';
 
@@ -13,7 +13,7 @@ export interface DayRange {
 }
 
 /** Whether a resolved group-by is metric_time itself (whose periods can come from the spine). */
-export function isMetricTime(r: ResolvedLinkable): r is TimeLinkable {
+export function isMetricTime(r: FilterRef): r is TimeLinkable {
   return r.kind === 'time' && r.isMetricTime && r.path.length === 0;
 }
 
@@ -70,7 +70,7 @@ export function spinePeriods(spine: TimeSpineRef, range: DayRange, grain = spine
 }
 
 /** The spine columns the custom granularities among `refs` read. */
-export function customColumns(refs: Iterable<ResolvedLinkable>): string[] {
+export function customColumns(refs: Iterable<FilterRef>): string[] {
   return [...refs].flatMap((r) => (r.kind === 'time' && r.customGrain ? [r.customGrain.column] : []));
 }
 
