@@ -85,6 +85,15 @@ export class JoinResolver {
       const dim = home.aggTimeDimension(measure)!;
       return this.timeSpec(name, home, dim, [], true, code);
     }
+    return this.resolveFrom(name, home, metricName, code);
+  }
+
+  /**
+   * A dimension or entity as reached from `home` (a measure's model, or for a query without
+   * metrics, the model where the name's first entity is unique). `subject` names what asks, in errors.
+   */
+  resolveFrom(name: LinkableName, home: ModelNode, subject: string, code: ErrorCode): ResolvedLinkable {
+    const metricName = subject;
     if (name.entityPath.length === 0) {
       if (home.entities.has(name.element)) {
         return { kind: 'entity', outputName: name.element, path: [], model: home, entity: name.element };

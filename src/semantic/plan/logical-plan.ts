@@ -113,7 +113,27 @@ export type MetricExpr =
   /** A derived metric's `expr`, whose identifiers name the inputs (by alias or metric name). */
   | { k: 'derived'; expr: Expr; inputs: Map<string, MetricExpr> };
 
+/**
+ * A query without metrics: the distinct values of its group-bys (MetricFlow's dimension-only
+ * query). Dimensions are read from the model where the first one's entity is unique; metric_time
+ * comes from the time spine (crossed with the dimensions when both are asked for).
+ */
+export interface DimensionValuesPlan {
+  model?: ModelNode;
+  /** Resolved from `model`, in query order; metric_time items are `undefined` here and listed in spineTimes. */
+  groupBy: (ResolvedLinkable | undefined)[];
+  spineTimes: { index: number; outputName: string; grain: string; datePart?: string; customColumn?: string }[];
+  spine?: TimeSpineRef;
+  filters: Expr[];
+  filterRefs: Map<string, FilterRef>;
+  /** startTime/endTime on the spine. */
+  start?: Date;
+  end?: Date;
+}
+
 export interface LogicalPlan {
+  /** Set for a query without metrics (then `leaves` and `metrics` are empty). */
+  dimensionValues?: DimensionValuesPlan;
   /** Output names of the group-by columns, in the query's order. */
   groupBy: { outputName: string; kind: ResolvedLinkable['kind'] }[];
   leaves: LeafPlan[];

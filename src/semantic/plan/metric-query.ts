@@ -129,8 +129,9 @@ export function normalizeMetricQuery(input: MetricQueryInput, graph: SemanticGra
   for (const w of where) {
     if (typeof w !== 'string' || w.trim() === '') throw new SemanticError('INVALID_FILTER', 'A where filter must be a non-empty string.');
   }
-  if (metrics.length === 0) {
-    throw new SemanticError('INVALID_QUERY', 'Ask for at least one metric (or a savedQuery).');
+  if (metrics.length === 0 && groupBy.length === 0) {
+    // With group-bys alone, a query lists their distinct values (MetricFlow's dimension-only query).
+    throw new SemanticError('INVALID_QUERY', 'Ask for at least one metric (or a savedQuery), or group-bys alone to list their values.');
   }
   if (limit !== undefined && (!Number.isInteger(limit) || limit < 0 || limit > MAX_LIMIT)) {
     throw new SemanticError('INVALID_LIMIT', `limit must be a whole number from 0 to ${MAX_LIMIT}; got ${String(limit)}.`);

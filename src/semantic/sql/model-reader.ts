@@ -66,8 +66,11 @@ export class ModelReader {
   constructor(
     private readonly graph: SemanticGraph,
     model: ModelNode,
-    /** The measure whose agg time decides which version of a versioned (SCD2) model applies. */
-    private readonly factMeasure: Measure,
+    /**
+     * The measure whose agg time decides which version of a versioned (SCD2) model applies; without
+     * one (a query without metrics), the current version does.
+     */
+    private readonly factMeasure: Measure | undefined,
     /** Builds the query of a metric used in a filter (the query builder, passed in to keep the layers acyclic). */
     private readonly buildNested: (plan: LogicalPlan) => SelectNode,
     alias = 'm',
@@ -205,13 +208,14 @@ export class ModelReader {
    * [from, to) holds the fact's agg time (metric_time at its own grain); an open window has no end.
    */
   private validAtFactTime(instance: ModelInstance, validity: NonNullable<ModelNode['validity']>): SqlExpr[] {
+    const to = instance.dimension(validity.to.name);
+    if (!this.factMeasure) return [{ k: 'isNull', arg: to, negated: false }];
     const aggTime = this.base.model.aggTimeDimension(this.factMeasure)!;
     const factType = this.graph.rawTimeType(this.base.model, aggTime);
     const fromType = this.graph.rawTimeType(instance.model, validity.from);
     const factTime = this.base.dimension(aggTime.name);
     // Compare in the window's type (a DATE fact against TIMESTAMP windows: as of midnight).
     const at: SqlExpr = factType === fromType ? factTime : { k: 'cast', arg: factTime, type: fromType };
-    const to = instance.dimension(validity.to.name);
     return [
       { k: 'binary', op: '>=', left: at, right: instance.dimension(validity.from.name) },
       { k: 'or', args: [{ k: 'binary', op: '<', left: at, right: to }, { k: 'isNull', arg: to, negated: false }] },

@@ -2,6 +2,7 @@ import { SemanticError } from '../errors';
 import type { Expr } from '../filter/filter-ast';
 import type { LogicalPlan, MetricExpr } from '../plan/logical-plan';
 import type { SemanticGraph } from '../model/semantic-graph';
+import { buildDimensionValues } from './dimension-values-builder';
 import { exprToSql } from './expr-to-sql';
 import { LeafBuilder } from './leaf-builder';
 import { col, type FromItem, type JoinNode, type SelectNode, type SqlExpr } from './sql-node';
@@ -14,6 +15,11 @@ import { col, type FromItem, type JoinNode, type SelectNode, type SqlExpr } from
  * NULL, which equality cannot match, still merge into one. Metrics are computed in that SELECT.
  */
 export function buildQuery(plan: LogicalPlan, graph: SemanticGraph): SelectNode {
+  if (plan.dimensionValues) {
+    const values = buildDimensionValues(plan.dimensionValues, graph, (nested) => buildQuery(nested, graph));
+    const limit: SqlExpr | undefined = plan.limit === undefined ? undefined : { k: 'param', value: plan.limit };
+    return { ...values, orderBy: plan.orderBy.map((o) => ({ expr: col(undefined, o.outputName), desc: o.desc })), limit };
+  }
   const ctes = plan.leaves.map((leaf) => ({ name: leaf.id, query: new LeafBuilder(leaf, graph, (nested) => buildQuery(nested, graph)).build() }));
   const aliases = new Map(plan.leaves.map((leaf, i) => [leaf.id, `l${i}`]));
   const leafAliases = [...aliases.values()];
