@@ -99,7 +99,7 @@ export class SemanticEngine {
   compile(input: MetricQueryInput, dialect: DialectName | SqlDialect): CompiledQuery {
     const d = typeof dialect === 'string' ? dialectByName(dialect) : dialect;
     const plan = this.plan(input);
-    const { sql, parameters } = d.createRenderer().render(buildQuery(plan, this.graph));
+    const { sql, parameters } = d.createRenderer().render(buildQuery(plan, this.graph, d));
     return {
       sql,
       parameters,

@@ -1,10 +1,11 @@
 import { grainValueType, type ModelNode, type SemanticGraph } from '../model/semantic-graph';
-import type { ConversionPlan, LeafPlan, LogicalPlan } from '../plan/logical-plan';
+import type { ConversionPlan, LeafPlan } from '../plan/logical-plan';
 import { addGrain } from '../plan/time-literal';
 import type { Measure } from '../spec/manifest';
 import { compileFilters } from './filter-compiler';
 import { measureAggregate } from './measure-aggregate';
 import { ModelReader } from './model-reader';
+import type { SqlBuildContext } from './sql-build-context';
 import { and, col, type SelectNode, type SqlExpr } from './sql-node';
 
 /**
@@ -18,9 +19,12 @@ export class ConversionLeafBuilder {
   constructor(
     private readonly leaf: LeafPlan,
     private readonly conversion: ConversionPlan,
-    private readonly graph: SemanticGraph,
-    private readonly buildNested: (plan: LogicalPlan) => SelectNode,
+    private readonly ctx: SqlBuildContext,
   ) {}
+
+  private get graph(): SemanticGraph {
+    return this.ctx.graph;
+  }
 
   build(): SelectNode {
     const { leaf, conversion } = this;
@@ -60,7 +64,7 @@ export class ConversionLeafBuilder {
     return {
       columns: [
         ...outputs.map((expr, i) => ({ expr, alias: leaf.groupBy[i]!.outputName })),
-        { expr: measureAggregate(measure, col('e', measure.name)), alias: measure.name },
+        { expr: measureAggregate(measure, col('e', measure.name), this.ctx.dialect), alias: measure.name },
       ],
       from: { k: 'subquery', query: attributed, alias: 'e' },
       groupBy: outputs,
@@ -70,7 +74,7 @@ export class ConversionLeafBuilder {
   /** The base events: the query's group-bys, filtered by the query and the metric. */
   private baseRows(): SelectNode {
     const { leaf, conversion } = this;
-    const reader = new ModelReader(this.graph, leaf.model, conversion.baseMeasure, this.buildNested);
+    const reader = new ModelReader(this.graph, leaf.model, conversion.baseMeasure, this.ctx.nested);
     const columns = [
       ...leaf.groupBy.map((g) => ({ expr: reader.linkable(g), alias: g.outputName })),
       ...this.eventColumns(reader, conversion.baseMeasure, 'base'),
@@ -84,7 +88,7 @@ export class ConversionLeafBuilder {
   private conversionRows(): SelectNode {
     const { leaf, conversion } = this;
     const model = conversion.conversionModel;
-    const reader = new ModelReader(this.graph, model, conversion.conversionMeasure, this.buildNested);
+    const reader = new ModelReader(this.graph, model, conversion.conversionMeasure, this.ctx.nested);
     const columns = [
       ...this.eventColumns(reader, conversion.conversionMeasure, 'conversion'),
       { expr: reader.measure(conversion.conversionMeasure), alias: conversion.conversionMeasure.name },

@@ -3,13 +3,14 @@ import type { Expr } from '../filter/filter-ast';
 import { collectReferences } from '../filter/filter-walk';
 import type { ResolvedLinkable } from '../model/join-resolver';
 import { grainRank, grainValueType, type SemanticGraph } from '../model/semantic-graph';
-import type { FilterRef, LeafPlan, LogicalPlan, SpineJoin, TimeSpineRef } from '../plan/logical-plan';
+import type { FilterRef, LeafPlan, SpineJoin, TimeSpineRef } from '../plan/logical-plan';
 import { refKey } from '../plan/query-planner';
 import { addGrain, truncateToGrain } from '../plan/time-literal';
 import { ConversionLeafBuilder } from './conversion-leaf-builder';
 import { compileFilters, type TimeBound } from './filter-compiler';
 import { measureAggregate } from './measure-aggregate';
 import { ModelReader } from './model-reader';
+import type { SqlBuildContext } from './sql-build-context';
 import { and, col, type SelectNode, type SqlExpr } from './sql-node';
 import { anchorDate, anchorExpr, customColumns, isMetricTime, periodAs, periodColumn, spinePeriods, type DayRange } from './time-spine-sql';
 
@@ -20,20 +21,23 @@ import { anchorDate, anchorExpr, customColumns, isMetricTime, periodAs, periodCo
  * windows, offsets, join_to_timespine) and conversion leaves add their steps around that.
  */
 export class LeafBuilder {
+  private readonly graph: SemanticGraph;
+
   constructor(
     private readonly leaf: LeafPlan,
-    private readonly graph: SemanticGraph,
-    private readonly buildNested: (plan: LogicalPlan) => SelectNode,
-  ) {}
+    private readonly ctx: SqlBuildContext,
+  ) {
+    this.graph = ctx.graph;
+  }
 
   private reader(): ModelReader {
-    return new ModelReader(this.graph, this.leaf.model, this.leaf.measures[0]!, this.buildNested);
+    return new ModelReader(this.graph, this.leaf.model, this.leaf.measures[0]!, this.ctx.nested);
   }
 
   build(): SelectNode {
     const { leaf } = this;
     let node = leaf.conversion
-      ? new ConversionLeafBuilder(leaf, leaf.conversion, this.graph, this.buildNested).build()
+      ? new ConversionLeafBuilder(leaf, leaf.conversion, this.ctx).build()
       : leaf.spineJoin && (leaf.spineJoin.cumulative || leaf.spineJoin.offsetsBefore.length > 0)
         ? this.throughSpine(leaf.spineJoin)
         : this.aggregated();
@@ -71,7 +75,7 @@ export class LeafBuilder {
       return {
         columns: [
           ...groupExprs.map((expr, i) => ({ expr, alias: leaf.groupBy[i]!.outputName })),
-          ...leaf.measures.map((m, i) => ({ expr: measureAggregate(m, measureArgs[i]!), alias: m.name })),
+          ...leaf.measures.map((m, i) => ({ expr: measureAggregate(m, measureArgs[i]!, this.ctx.dialect), alias: m.name })),
         ],
         ...reader.from(),
         where: and(where),
@@ -103,7 +107,7 @@ export class LeafBuilder {
     return {
       columns: [
         ...outputs.map((expr, i) => ({ expr, alias: leaf.groupBy[i]!.outputName })),
-        ...leaf.measures.map((m) => ({ expr: measureAggregate(m, col('r', m.name)), alias: m.name })),
+        ...leaf.measures.map((m) => ({ expr: measureAggregate(m, col('r', m.name), this.ctx.dialect), alias: m.name })),
       ],
       from: { k: 'subquery', query: rows, alias: 'r' },
       where: { k: 'binary', op: '=', left: col('r', 'non_additive_time'), right: col('r', 'non_additive_bound') },
@@ -183,7 +187,7 @@ export class LeafBuilder {
       columns: [
         ...groupExprs.map((expr, i) => ({ expr, alias: leaf.groupBy[i]!.outputName })),
         ...(rollUp ? [{ expr: period, alias: 'spine_period' }] : []),
-        ...leaf.measures.map((m) => ({ expr: measureAggregate(m, col('r', m.name)), alias: m.name })),
+        ...leaf.measures.map((m) => ({ expr: measureAggregate(m, col('r', m.name), this.ctx.dialect), alias: m.name })),
       ],
       from: { k: 'subquery', query: spinePeriods(spine, periods, spine.grain, customColumns([...leaf.groupBy, ...leaf.filterRefs.values()].filter(isMetricTime))), alias: spineAlias },
       joins: [{ type: 'INNER', item: { k: 'subquery', query: { columns: rowColumns, ...reader.from() }, alias: 'r' }, on: and(conditions) }],

@@ -2,7 +2,9 @@ import { SemanticError } from '../errors';
 import type { Expr } from '../filter/filter-ast';
 import type { LogicalPlan, MetricExpr } from '../plan/logical-plan';
 import type { SemanticGraph } from '../model/semantic-graph';
+import type { SqlDialect } from './dialect';
 import { buildDimensionValues } from './dimension-values-builder';
+import type { SqlBuildContext } from './sql-build-context';
 import { exprToSql } from './expr-to-sql';
 import { LeafBuilder } from './leaf-builder';
 import { col, type FromItem, type JoinNode, type SelectNode, type SqlExpr } from './sql-node';
@@ -14,13 +16,14 @@ import { col, type FromItem, type JoinNode, type SelectNode, type SqlExpr } from
  * JOIN), then grouped by the COALESCEd keys taking MAX of each measure — so rows whose keys are
  * NULL, which equality cannot match, still merge into one. Metrics are computed in that SELECT.
  */
-export function buildQuery(plan: LogicalPlan, graph: SemanticGraph): SelectNode {
+export function buildQuery(plan: LogicalPlan, graph: SemanticGraph, dialect?: SqlDialect): SelectNode {
+  const ctx: SqlBuildContext = { graph, dialect, nested: (nested) => buildQuery(nested, graph, dialect) };
   if (plan.dimensionValues) {
-    const values = buildDimensionValues(plan.dimensionValues, graph, (nested) => buildQuery(nested, graph));
+    const values = buildDimensionValues(plan.dimensionValues, graph, ctx.nested);
     const limit: SqlExpr | undefined = plan.limit === undefined ? undefined : { k: 'param', value: plan.limit };
     return { ...values, orderBy: plan.orderBy.map((o) => ({ expr: col(undefined, o.outputName), desc: o.desc })), limit };
   }
-  const ctes = plan.leaves.map((leaf) => ({ name: leaf.id, query: new LeafBuilder(leaf, graph, (nested) => buildQuery(nested, graph)).build() }));
+  const ctes = plan.leaves.map((leaf) => ({ name: leaf.id, query: new LeafBuilder(leaf, ctx).build() }));
   const aliases = new Map(plan.leaves.map((leaf, i) => [leaf.id, `l${i}`]));
   const leafAliases = [...aliases.values()];
   const combining = plan.leaves.length > 1 && plan.groupBy.length > 0;
