@@ -18,7 +18,7 @@ import { loadConfig, projectRoot } from '../src/config/app-config';
 import { createApp } from '../src/main';
 import { MetricQueryService } from '../src/api/metrics/metric-query.service';
 import { SemanticEngine, type MetricQueryInput } from '../src/semantic';
-import { ensureDemoWarehouse } from '../src/warehouse/demo';
+import { demoDatabaseFileName, ensureDemoWarehouse } from '../src/warehouse/demo';
 import type { Warehouse } from '../src/warehouse/warehouse';
 import { WAREHOUSE } from '../src/warehouse/warehouse.module';
 import { benchQueries, toGraphQL } from './bench-queries';
@@ -53,7 +53,7 @@ function benchCompile(engine: SemanticEngine, queries: MetricQueryInput[]): void
 
 async function benchEndToEnd(scale: number, queries: MetricQueryInput[]): Promise<void> {
   const root = projectRoot();
-  const demoPath = join(root, '.data', `demo-marts-s${scale}-seed42.duckdb`);
+  const demoPath = join(root, '.data', demoDatabaseFileName(scale, 42));
   process.stdout.write(`\n## End to end at scale ${scale}: preparing demo marts… `);
   const demo = await ensureDemoWarehouse({ path: demoPath, scale, seed: 42 });
   console.log(demo.created ? `generated in ${demo.seconds.toFixed(1)} s` : 'reused');

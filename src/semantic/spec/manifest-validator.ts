@@ -94,8 +94,14 @@ export class ManifestValidator {
       if (measure.agg === 'percentile' && (measure.agg_params?.percentile === undefined || measure.agg_params.percentile <= 0 || measure.agg_params.percentile >= 1)) {
         this.at(measure, 'agg_params', `Percentile measure '${measure.name}' needs agg_params.percentile between 0 and 1 (exclusive).`, 'Add `agg_params: { percentile: 0.9 }`.');
       }
-      if (measure.agg !== 'percentile' && measure.agg_params !== undefined) {
-        this.at(measure, 'agg_params', `agg_params only apply to percentile measures, not '${measure.agg}'.`, 'Remove agg_params or use `agg: percentile`.');
+      if (measure.agg === 'median' && measure.agg_params) {
+        // MetricFlow's median is percentile 0.5, continuous; it may be approximate.
+        const p = measure.agg_params;
+        if ((p.percentile !== undefined && p.percentile !== 0.5) || p.use_discrete_percentile) {
+          this.at(measure, 'agg_params', `Median measure '${measure.name}' is the continuous 50th percentile; it takes no other percentile and cannot be discrete.`, 'Remove percentile/use_discrete_percentile, or use `agg: percentile`.');
+        }
+      } else if (measure.agg !== 'percentile' && measure.agg_params !== undefined) {
+        this.at(measure, 'agg_params', `agg_params only apply to percentile and median measures, not '${measure.agg}'.`, 'Remove agg_params or use `agg: percentile`.');
       }
       const nad = measure.non_additive_dimension;
       if (nad && !timeDimensions.includes(nad.name)) {
