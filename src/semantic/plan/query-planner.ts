@@ -239,7 +239,10 @@ export class QueryPlanner {
       case 'conversion': {
         const c = p.conversion_type_params!;
         const base = measureLeaf(c.base_measure, { offsets });
-        const conversions = measureLeaf(c.base_measure, { offsets, conversion: c });
+        // The base measure's filter selects base events; the conversion measure's filter and fill apply to conversions.
+        const converted = measureLeaf({ ...c.base_measure, fill_nulls_with: undefined, join_to_timespine: undefined }, { offsets, conversion: c });
+        const fill = c.conversion_measure.fill_nulls_with;
+        const conversions: MetricExpr = fill === undefined ? converted : { ...converted, fillNullsWith: fill } as MetricExpr;
         return c.calculation === 'conversions' ? conversions : { k: 'ratio', num: conversions, den: base };
       }
     }
