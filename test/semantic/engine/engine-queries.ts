@@ -167,6 +167,94 @@ export const ENGINE_QUERIES: readonly NamedQuery[] = [
     covers: 'saved query with a Dimension group-by, plus a caller filter and limit',
     input: { savedQuery: 'revenue_by_state_monthly', where: ["{{ Dimension('customer__customer_segment') }} = 'vip'"], limit: 21 },
   },
+
+  // ---- time: cumulative, offsets, spine, custom granularities ------------------------------------
+  { name: 'wau-by-day', covers: 'cumulative count_distinct over a 7-day window (spine INNER JOIN rows)', input: { metrics: ['wau'], groupBy: ['metric_time__day'] } },
+  {
+    name: 'wau-and-dau-by-month',
+    covers: 'cumulative at a coarser grain: daily values, period_agg last per month, beside a simple metric',
+    input: { metrics: ['wau', 'dau'], groupBy: ['metric_time__month'] },
+  },
+  {
+    name: 'mau-by-week-start-end',
+    covers: 'cumulative with startTime/endTime: spine constrained, rows widened by the window',
+    input: { metrics: ['mau'], groupBy: ['metric_time__week'], startTime: '2024-03-06', endTime: '2024-03-20' },
+  },
+  { name: 'revenue-mtd-by-day', covers: 'cumulative grain_to_date month, with a metric filter', input: { metrics: ['revenue_mtd'], groupBy: ['metric_time__day'] } },
+  {
+    name: 'customer-lifetime-value-by-month',
+    covers: 'derived over two all-time cumulative metrics',
+    input: { metrics: ['customer_lifetime_value'], groupBy: ['metric_time__month'] },
+  },
+  { name: 'lifetime-revenue-total', covers: 'all-time cumulative without metric_time: a plain aggregate', input: { metrics: ['lifetime_revenue'] } },
+  {
+    name: 'revenue-wow-growth-by-week',
+    covers: 'offset_window 1 week at week grain: offset after aggregation',
+    input: { metrics: ['revenue_wow_growth'], groupBy: ['metric_time__week'] },
+  },
+  {
+    name: 'revenue-last-week-by-month',
+    covers: 'offset_window 1 week at month grain: spine days offset before aggregation',
+    input: { metrics: ['revenue_last_week'], groupBy: ['metric_time__month'] },
+  },
+  {
+    name: 'revenue-growth-since-month-start-by-week',
+    covers: 'offset_to_grain month at week grain: each week takes its first day',
+    input: { metrics: ['revenue_growth_since_month_start'], groupBy: ['metric_time__week'] },
+  },
+  {
+    name: 'dau-wow-growth-by-day-where',
+    covers: 'offset after aggregation with a metric_time filter applied to the offset periods',
+    input: { metrics: ['dau_wow_growth'], groupBy: ['metric_time__day'], where: ["{{ TimeDimension('metric_time', 'day') }} >= '2024-03-01'"] },
+  },
+  { name: 'revenue-by-fiscal-quarter', covers: 'custom granularity: the spine column joined on the day', input: { metrics: ['revenue'], groupBy: ['metric_time__fiscal_quarter'] } },
+  {
+    name: 'canceled-orders-filled-by-day',
+    covers: 'join_to_timespine with fill_nulls_with 0 over a constrained range',
+    input: { metrics: ['canceled_orders'], groupBy: ['metric_time__day'], startTime: '2024-03-01', endTime: '2024-03-31' },
+  },
+
+  // ---- conversion, semi-additive, percentiles, SCD2, metric filters ----------------------------------
+  { name: 'd1-retention-by-month', covers: 'conversion rate with a window and a conversion-measure filter', input: { metrics: ['d1_retention'], groupBy: ['metric_time__month'] } },
+  {
+    name: 'new-user-posters-by-country',
+    covers: 'conversion count grouped by a base-side dimension',
+    input: { metrics: ['new_user_posters'], groupBy: ['user__country'], startTime: '2024-02-01', endTime: '2024-04-30' },
+  },
+  {
+    name: 'closing-and-opening-stock-by-month',
+    covers: 'semi-additive measures (max and min snapshot per product and month)',
+    input: { metrics: ['closing_stock_units', 'opening_stock_units'], groupBy: ['metric_time__month'] },
+  },
+  {
+    name: 'closing-stock-by-category',
+    covers: 'semi-additive without metric_time: each product\'s last day overall, grouped through a join',
+    input: { metrics: ['closing_stock_value'], groupBy: ['product__product_category'] },
+  },
+  {
+    name: 'median-order-value-by-quarter',
+    covers: 'approximate median and p90 (BigQuery: APPROX_QUANTILES)',
+    input: { metrics: ['median_order_value', 'p90_order_value'], groupBy: ['metric_time__quarter'] },
+  },
+  {
+    name: 'revenue-by-segment-at-order-time',
+    covers: 'SCD2: the customer version valid at the order date, beside the current segment',
+    input: { metrics: ['revenue'], groupBy: ['customer__customer_segment_at_order', 'customer__customer_segment'] },
+  },
+  { name: 'dau-by-country-at-event-time', covers: 'SCD2 on events: the user version valid on the event date', input: { metrics: ['dau'], groupBy: ['metric_time__month', 'user__country_at_event'] } },
+  {
+    name: 'revenue-from-repeat-customers',
+    covers: 'a metric in a where filter, aggregated by entity and LEFT JOINed',
+    input: { metrics: ['revenue'], groupBy: ['metric_time__month'], where: ["{{ Metric('orders', group_by=['customer']) }} >= 2"] },
+  },
+
+  // ---- queries without metrics -------------------------------------------------------------------------
+  { name: 'months-without-metrics', covers: 'metric_time alone: the spine\'s periods in range', input: { groupBy: ['metric_time__month'], startTime: '2024-01-10', endTime: '2024-03-02' } },
+  {
+    name: 'states-without-metrics',
+    covers: 'a dimension alone: distinct values from its entity\'s model, ordered and limited',
+    input: { groupBy: ['customer__customer_state'], orderBy: ['customer__customer_state'], limit: 5 },
+  },
 ];
 
 export function engineQuery(name: string): NamedQuery {

@@ -1,0 +1,47 @@
+-- query: {"metrics":["revenue_growth_since_month_start"],"groupBy":["metric_time__week"]}
+-- parameters: {"p0":"canceled","p1":"canceled"}
+WITH "leaf_0" AS (
+  SELECT
+    CAST(DATE_TRUNC('week', "m"."order_date") AS DATE) AS "metric_time__week",
+    SUM("m"."order_value") AS "order_value"
+  FROM (
+    SELECT
+      total_order_value AS "order_value",
+      order_date AS "order_date",
+      order_status AS "order_status"
+    FROM "marts"."fact_orders" AS "fact_orders"
+  ) AS "m"
+  WHERE "m"."order_status" <> $p0
+  GROUP BY CAST(DATE_TRUNC('week', "m"."order_date") AS DATE)
+),
+"leaf_1" AS (
+  SELECT
+    CAST(DATE_TRUNC('week', "ts"."period") AS DATE) AS "metric_time__week",
+    SUM("r"."order_value") AS "order_value"
+  FROM (
+    SELECT
+      date_day AS "period"
+    FROM "marts"."dim_date" AS "dim_date"
+  ) AS "ts"
+  INNER JOIN (
+    SELECT
+      "m"."order_date" AS "row_period",
+      "m"."order_value" AS "order_value",
+      "m"."order_status" AS "ref_0"
+    FROM (
+      SELECT
+        order_date AS "order_date",
+        total_order_value AS "order_value",
+        order_status AS "order_status"
+      FROM "marts"."fact_orders" AS "fact_orders"
+    ) AS "m"
+  ) AS "r" ON "r"."row_period" = CAST(DATE_TRUNC('month', "ts"."period") AS DATE)
+  WHERE "r"."ref_0" <> $p1 AND CAST(DATE_TRUNC('week', "ts"."period") AS DATE) = "ts"."period"
+  GROUP BY CAST(DATE_TRUNC('week', "ts"."period") AS DATE)
+)
+SELECT
+  COALESCE("l0"."metric_time__week", "l1"."metric_time__week") AS "metric_time__week",
+  MAX("l0"."order_value") - MAX("l1"."order_value") AS "revenue_growth_since_month_start"
+FROM "leaf_0" AS "l0"
+FULL OUTER JOIN "leaf_1" AS "l1" ON "l0"."metric_time__week" = "l1"."metric_time__week"
+GROUP BY COALESCE("l0"."metric_time__week", "l1"."metric_time__week")
