@@ -82,7 +82,10 @@ export class SemanticEngine {
           line: where.location?.line,
           path,
           message: `[${e.code}] ${e.message}`,
-          fix: 'Correct the names it uses; `stratum list dimensions --metrics <metric>` lists what each metric reaches.',
+          fix:
+            e.code === 'INVALID_DEFINITION'
+              ? 'Change the definition as the message says.'
+              : 'Correct the names it uses; `stratum list dimensions --metrics <metric>` lists what each metric reaches.',
         });
       }
     };

@@ -57,7 +57,11 @@ export function parseLinkableName(
   if (last.startsWith('extract_') && parts.length > 1) {
     datePart = last.slice('extract_'.length) as DatePart;
     parts.pop();
-  } else if (parts.length > 1 && isGrain(last) && isTimeElement(parts[parts.length - 2]!)) {
+  } else if (parts.length > 1 && isTimeElement(parts[parts.length - 2]!)) {
+    // After a time dimension, the last part is a grain.
+    if (!isGrain(last)) {
+      invalid(code, `Unknown grain '${last}' in '${input.name}'. Grains: ${[...TIME_GRANULARITIES, ...customGrains].join(', ')}.`);
+    }
     if (grain && grain !== last) invalid(code, `'${input.name}' names grain '${last}' but grain '${grain}' was also given.`);
     grain = last;
     parts.pop();

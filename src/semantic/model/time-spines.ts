@@ -49,7 +49,7 @@ export class TimeSpines {
     if (!spine) {
       const have = this.spines.map((s) => `${s.relation.alias} (${s.grain})`).join(', ');
       throw new SemanticError(
-        'INVALID_QUERY',
+        'INVALID_DEFINITION',
         this.spines.length === 0
           ? `${why} needs a time spine, and the project defines none. Add a dbt model with \`time_spine: {standard_granularity_column: date_day}\` (one row per day) to the semantic layer.`
           : `${why} needs a time spine at grain '${grain}' or finer; the project's time spines are ${have}.`,

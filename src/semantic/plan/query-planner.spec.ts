@@ -89,3 +89,83 @@ describe('QueryPlanner validation', () => {
     assert.deepEqual(plan.orderBy, [{ outputName: 'metric_time__month', desc: true }]);
   });
 });
+
+describe('QueryPlanner: time spine, cumulative, offsets, conversion, metric filters, metric-less queries', () => {
+  const spine = { node_relation: { alias: 'dim_date', schema_name: 'marts' }, primary_column: { name: 'date_day', time_granularity: 'day' }, custom_granularities: [{ name: 'fiscal_quarter' }] };
+  const metrics: SemanticManifest['metrics'] = [
+    ...MANIFEST.metrics,
+    { name: 'trailing_revenue', type: 'cumulative', type_params: { measure: { name: 'order_total' }, cumulative_type_params: { window: { count: 7, granularity: 'day' } } } },
+    { name: 'all_time_revenue', type: 'cumulative', type_params: { measure: { name: 'order_total' } } },
+    {
+      name: 'revenue_growth',
+      type: 'derived',
+      type_params: { expr: 'revenue - prior', metrics: [{ name: 'revenue' }, { name: 'revenue', alias: 'prior', offset_window: { count: 1, granularity: 'month' } }] },
+    },
+    {
+      name: 'repeat_rate',
+      type: 'conversion',
+      type_params: { conversion_type_params: { base_measure: { name: 'order_count' }, conversion_measure: { name: 'order_count' }, entity: 'customer', window: { count: 30, granularity: 'day' } } },
+    },
+  ];
+  const withSpine = new SemanticEngine({ ...MANIFEST, metrics, project_configuration: { time_spines: [spine] } });
+
+  it('a cumulative window joins the spine at day grain and rolls up to the queried grain with period_agg first', () => {
+    const leaf = withSpine.plan({ metrics: ['trailing_revenue'], groupBy: ['metric_time__month'] }).leaves[0]!;
+    assert.equal(leaf.spineJoin?.spine.relation.alias, 'dim_date');
+    assert.deepEqual(leaf.spineJoin?.cumulative, { window: { count: 7, granularity: 'day' }, grainToDate: undefined, periodAgg: 'first' });
+    assert.deepEqual([leaf.spineJoin?.offsetsBefore, leaf.spineJoin?.offsetsAfter], [[], []]);
+  });
+
+  it('a window needs metric_time; an all-time cumulative without it is a plain aggregate', () => {
+    expectSemanticError(() => withSpine.plan({ metrics: ['trailing_revenue'], groupBy: ['customer__country'] }), 'INVALID_QUERY', /trailing_revenue.*metric_time/);
+    assert.equal(withSpine.plan({ metrics: ['all_time_revenue'] }).leaves[0]!.spineJoin, undefined);
+  });
+
+  it('offsets apply after aggregation when the query is not coarser than the offset, else day by day before it', () => {
+    const byMonth = withSpine.plan({ metrics: ['revenue_growth'], groupBy: ['metric_time__month'] });
+    const shifted = byMonth.leaves.find((l) => l.spineJoin)!;
+    assert.deepEqual(shifted.spineJoin?.offsetsAfter, [{ k: 'window', count: 1, grain: 'month' }]);
+    assert.equal(byMonth.leaves.filter((l) => !l.spineJoin).length, 1, 'the unshifted revenue is a leaf of its own');
+    const byYear = withSpine.plan({ metrics: ['revenue_growth'], groupBy: ['metric_time__year'] }).leaves.find((l) => l.spineJoin)!;
+    assert.deepEqual([byYear.spineJoin?.offsetsBefore, byYear.spineJoin?.offsetsAfter], [[{ k: 'window', count: 1, grain: 'month' }], []]);
+    expectSemanticError(() => withSpine.plan({ metrics: ['revenue_growth'] }), 'INVALID_QUERY', /revenue_growth.*metric_time/);
+  });
+
+  it('refuses definitions that need a time spine when the project has none, at load, saying how to add one', () => {
+    const error = expectSemanticError(() => new SemanticEngine({ ...MANIFEST, metrics }), 'INVALID_DEFINITION', /3 problems/);
+    for (const name of ['trailing_revenue', 'all_time_revenue', 'revenue_growth']) assert.match(error.message, new RegExp(`metrics\\.${name}: .*needs a time spine.*time_spine:`));
+  });
+
+  it('a conversion rate is conversions (a leaf of base and conversion events) over the base measure', () => {
+    const plan = withSpine.plan({ metrics: ['repeat_rate'], groupBy: ['metric_time__month'] });
+    const expr = plan.metrics[0]!.expr;
+    assert.equal(expr.k, 'ratio');
+    if (expr.k !== 'ratio' || expr.num.k !== 'measure' || expr.den.k !== 'measure') return;
+    assert.equal(expr.num.leaf.conversion?.entity, 'customer');
+    assert.deepEqual(expr.num.leaf.conversion?.window, { count: 30, granularity: 'day' });
+    assert.equal(expr.den.leaf.conversion, undefined);
+  });
+
+  it('custom granularities come from the spine; unknown grains list them', () => {
+    const g = withSpine.plan({ metrics: ['revenue'], groupBy: ['metric_time__fiscal_quarter'] }).leaves[0]!.groupBy[0]!;
+    assert.equal(g.kind === 'time' && g.customGrain?.column, 'fiscal_quarter');
+    expectSemanticError(() => withSpine.plan({ metrics: ['revenue'], groupBy: ['metric_time__fiscal_week'] }), 'INVALID_GROUP_BY', /fiscal_quarter/);
+  });
+
+  it('a metric in a filter is planned by its entity; it must name an entity and an existing metric', () => {
+    const leaf = withSpine.plan({ metrics: ['revenue'], where: ["{{ Metric('orders', group_by=['customer']) }} > 1"] }).leaves[0]!;
+    const ref = [...leaf.filterRefs.values()][0]!;
+    assert.equal(ref.kind, 'metric');
+    if (ref.kind === 'metric') assert.deepEqual(ref.plan.groupBy, [{ outputName: 'customer', kind: 'entity' }]);
+    expectSemanticError(() => withSpine.plan({ metrics: ['revenue'], where: ["{{ Metric('order', group_by=['customer']) }} > 1"] }), 'INVALID_FILTER', /order.*Did you mean 'orders'/);
+    expectSemanticError(() => withSpine.plan({ metrics: ['revenue'], where: ["{{ Metric('orders', group_by=['customer__country']) }} > 1"] }), 'INVALID_FILTER', /not an entity/);
+  });
+
+  it('group-bys alone list values: dimensions from their entity\'s model, metric_time from the spine', () => {
+    const plan = withSpine.plan({ groupBy: ['customer__country', 'metric_time__month'] });
+    assert.equal(plan.dimensionValues?.model?.name, 'customers');
+    assert.deepEqual(plan.dimensionValues?.spineTimes.map((t) => t.outputName), ['metric_time__month']);
+    assert.deepEqual(plan.leaves, []);
+    expectSemanticError(() => withSpine.plan({ groupBy: ['shop__country'] }), 'INVALID_GROUP_BY', /no semantic model has 'shop'/);
+  });
+});

@@ -357,7 +357,7 @@ export class QueryPlanner {
     }
     if (mode.offsets.length === 0 && !mode.cumulative) return undefined;
     const grain = this.metricTimeGrain(ctx);
-    const what = mode.cumulative ? `Cumulative metric '${metric.name}'` : `The time offset in '${metric.name}'`;
+    const what = mode.cumulative ? `Cumulative metric '${metric.name}'` : `Offsetting metric '${metric.name}' in time`;
     // MetricFlow's rule: offset aggregated periods when the query is no coarser than every offset;
     // otherwise offset the rows day by day and roll them up.
     const after =
