@@ -38,7 +38,7 @@ export class ConversionLeafBuilder {
       { k: 'binary', op: '<=', left: b('event_time'), right: c('event_time') },
     ];
     if (conversion.window) {
-      const start: SqlExpr = { k: 'dateAdd', arg: c('event_time'), count: -conversion.window.count, grain: conversion.window.granularity };
+      const start: SqlExpr = { k: 'dateAdd', arg: c('event_time'), count: -conversion.window.count, grain: conversion.window.granularity, type: this.eventTimeType() };
       on.push({ k: 'binary', op: '>', left: b('event_time'), right: start });
     }
     const latestBase = (expr: SqlExpr): SqlExpr => ({
@@ -112,11 +112,19 @@ export class ConversionLeafBuilder {
     return { columns, ...reader.from(), where: and(where) };
   }
 
+  /** Events are compared at the base measure's agg time grain: DATEs from day up, else TIMESTAMPs. */
+  private eventTimeType(): 'DATE' | 'TIMESTAMP' {
+    const aggTime = this.leaf.model.aggTimeDimension(this.conversion.baseMeasure)!;
+    return grainValueType(aggTime.type_params?.time_granularity ?? 'day');
+  }
+
   /** The entity, the event's time at its agg time's grain, and the constant properties. */
   private eventColumns(reader: ModelReader, measure: Measure, side: 'base' | 'conversion'): { expr: SqlExpr; alias: string }[] {
     const model: ModelNode = reader.model;
     const aggTime = model.aggTimeDimension(measure)!;
-    const grain = aggTime.type_params?.time_granularity ?? 'day';
+    // Both sides at the base measure's grain, so base and conversion times compare like for like.
+    const base = this.leaf.model.aggTimeDimension(this.conversion.baseMeasure)!;
+    const grain = base.type_params?.time_granularity ?? 'day';
     const time = reader.linkable({
       kind: 'time',
       outputName: 'event_time',

@@ -171,7 +171,7 @@ export class LeafBuilder {
     else {
       conditions.push({ k: 'binary', op: '<=', left: rowTime, right: anchor });
       if (cumulative.window) {
-        const start: SqlExpr = { k: 'dateAdd', arg: anchor, count: -cumulative.window.count, grain: cumulative.window.granularity };
+        const start: SqlExpr = { k: 'dateAdd', arg: anchor, count: -cumulative.window.count, grain: cumulative.window.granularity, type: 'DATE' };
         conditions.push({ k: 'binary', op: '>', left: rowTime, right: start });
       } else if (cumulative.grainToDate) {
         const start: SqlExpr = { k: 'dateTrunc', grain: cumulative.grainToDate, arg: anchor, from: 'DATE', to: 'DATE' };

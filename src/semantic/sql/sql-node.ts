@@ -30,8 +30,8 @@ export type SqlExpr =
   | { k: 'extract'; part: string; arg: SqlExpr }
   /** `num / den` as a float, NULL when the denominator is 0 (ratio metrics). */
   | { k: 'ratio'; num: SqlExpr; den: SqlExpr }
-  /** `arg` (a DATE) moved by `count` periods of `grain`; month arithmetic clamps to the month's last day. */
-  | { k: 'dateAdd'; arg: SqlExpr; count: number; grain: string }
+  /** `arg` moved by `count` periods of `grain`, keeping its type; month arithmetic clamps to the month's last day. */
+  | { k: 'dateAdd'; arg: SqlExpr; count: number; grain: string; type: 'DATE' | 'TIMESTAMP' }
   /** A window function over the whole partition (`frame: 'all'`) or the default frame. */
   | { k: 'window'; fn: WindowFunction; arg: SqlExpr; partitionBy: SqlExpr[]; orderBy?: { expr: SqlExpr; desc: boolean }[]; frame?: 'all' }
   /** A fresh unique id per row (MetricFlow's `mf_internal_uuid` for conversion events). */

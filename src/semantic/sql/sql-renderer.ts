@@ -34,7 +34,7 @@ export abstract class SqlRenderer {
   protected abstract castTypeName(type: CastType): string;
   protected abstract dateTrunc(grain: string, arg: string, from: 'DATE' | 'TIMESTAMP', to: 'DATE' | 'TIMESTAMP'): string;
   protected abstract extract(part: string, arg: string): string;
-  protected abstract dateAdd(arg: string, count: number, grain: string): string;
+  protected abstract dateAdd(arg: string, count: number, grain: string, type: 'DATE' | 'TIMESTAMP'): string;
   protected abstract uuid(): string;
   protected abstract percentile(arg: string, fraction: number, discrete: boolean, approximate: boolean): string;
 
@@ -147,7 +147,9 @@ export abstract class SqlRenderer {
       case 'ratio':
         return this.wrap(this.ratio(this.expr(e.num), this.expr(e.den)), PRECEDENCE['/']!, parent);
       case 'dateAdd':
-        return this.dateAdd(this.expr(e.arg), e.count, e.grain);
+        // Counts and grains come from validated definitions; check anyway, they are spliced into SQL.
+        if (!Number.isInteger(e.count) || !/^[a-z]+$/.test(e.grain)) throw new Error(`invalid interval ${e.count} ${e.grain}`);
+        return this.dateAdd(this.expr(e.arg), e.count, e.grain, e.type);
       case 'window': {
         const over: string[] = [];
         if (e.partitionBy.length > 0) over.push(`PARTITION BY ${e.partitionBy.map((x) => this.expr(x)).join(', ')}`);

@@ -34,7 +34,7 @@ export function periodAs(g: TimeLinkable, period: SqlExpr, periodGrain: string, 
 /** `period` moved by each offset in turn: the period whose rows (or aggregate) it shows. */
 export function anchorExpr(period: SqlExpr, offsets: TimeOffset[]): SqlExpr {
   return offsets.reduce<SqlExpr>(
-    (at, o) => (o.k === 'window' ? { k: 'dateAdd', arg: at, count: -o.count, grain: o.grain } : { k: 'dateTrunc', grain: o.grain, arg: at, from: 'DATE', to: 'DATE' }),
+    (at, o) => (o.k === 'window' ? { k: 'dateAdd', arg: at, count: -o.count, grain: o.grain, type: 'DATE' } : { k: 'dateTrunc', grain: o.grain, arg: at, from: 'DATE', to: 'DATE' }),
     period,
   );
 }

@@ -51,8 +51,14 @@ export class BigQueryRenderer extends SqlRenderer {
     return `EXTRACT(${EXTRACT_PARTS[part] ?? part.toUpperCase()} FROM ${arg})`;
   }
 
-  protected dateAdd(arg: string, count: number, grain: string): string {
-    return `${count < 0 ? 'DATE_SUB' : 'DATE_ADD'}(${arg}, INTERVAL ${Math.abs(count)} ${grain.toUpperCase()})`;
+  protected dateAdd(arg: string, count: number, grain: string, type: 'DATE' | 'TIMESTAMP'): string {
+    const fn = count < 0 ? 'SUB' : 'ADD';
+    const n = Math.abs(count);
+    if (type === 'DATE') return `DATE_${fn}(${arg}, INTERVAL ${n} ${grain.toUpperCase()})`;
+    // TIMESTAMP_ADD/SUB take DAY and finer only: weeks are days, and months and up go through DATETIME (UTC).
+    if (grain === 'week') return `TIMESTAMP_${fn}(${arg}, INTERVAL ${7 * n} DAY)`;
+    if (['month', 'quarter', 'year'].includes(grain)) return `TIMESTAMP(DATETIME_${fn}(DATETIME(${arg}), INTERVAL ${n} ${grain.toUpperCase()}))`;
+    return `TIMESTAMP_${fn}(${arg}, INTERVAL ${n} ${grain.toUpperCase()})`;
   }
 
   protected uuid(): string {

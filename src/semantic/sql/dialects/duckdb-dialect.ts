@@ -45,9 +45,10 @@ export class DuckDbRenderer extends SqlRenderer {
     return `EXTRACT(${EXTRACT_PARTS[part] ?? part} FROM ${arg})`;
   }
 
-  protected dateAdd(arg: string, count: number, grain: string): string {
+  protected dateAdd(arg: string, count: number, grain: string, type: 'DATE' | 'TIMESTAMP'): string {
+    const moved = `${arg} ${count < 0 ? '-' : '+'} INTERVAL ${Math.abs(count)} ${grain.toUpperCase()}`;
     // DATE ± INTERVAL is a TIMESTAMP in DuckDB: back to a DATE, like the spine it is compared with.
-    return `CAST(${arg} ${count < 0 ? '-' : '+'} INTERVAL ${Math.abs(count)} ${grain.toUpperCase()} AS DATE)`;
+    return type === 'DATE' ? `CAST(${moved} AS DATE)` : moved;
   }
 
   protected uuid(): string {

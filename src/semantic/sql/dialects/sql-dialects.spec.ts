@@ -43,6 +43,9 @@ const EXPECTED: Record<string, {
   extract: Record<string, (arg: string) => string>;
   /** Each percentile kind as an aggregate, or null where the warehouse has none (the engine refuses it). */
   percentile: Record<PercentileKind, PercentileSpelling | null>;
+  /** `arg` moved back by n grains, keeping its type (DATE / TIMESTAMP). */
+  dateSub: (n: number, grain: string, arg: string, type: 'DATE' | 'TIMESTAMP') => string;
+  uuid: string;
 }> = {
   duckdb: {
     quote: (n) => `"${n.replace(/"/g, '""')}"`,
@@ -64,6 +67,9 @@ const EXPECTED: Record<string, {
       approximate_continuous: (a, f) => `APPROX_QUANTILE(CAST(${a} AS DOUBLE), ${f.text})`,
       approximate_discrete: null,
     },
+    // DATE - INTERVAL is a TIMESTAMP in DuckDB; a DATE stays a DATE.
+    dateSub: (n, g, a, t) => (t === 'DATE' ? `CAST(${a} - INTERVAL ${n} ${g.toUpperCase()} AS DATE)` : `${a} - INTERVAL ${n} ${g.toUpperCase()}`),
+    uuid: 'gen_random_uuid()',
   },
   bigquery: {
     quote: (n) => `\`${n.replace(/[`\\]/g, (c) => `\\${c}`)}\``,
@@ -86,6 +92,16 @@ const EXPECTED: Record<string, {
       approximate_continuous: (a, f) => `APPROX_QUANTILES(${a}, ${f.quantile[1]})[OFFSET(${f.quantile[0]})]`,
       approximate_discrete: null,
     },
+    // BigQuery docs: DATE_SUB takes DAY…YEAR; TIMESTAMP_SUB only DAY and finer (weeks as days, months via DATETIME).
+    dateSub: (n, g, a, t) =>
+      t === 'DATE'
+        ? `DATE_SUB(${a}, INTERVAL ${n} ${g.toUpperCase()})`
+        : g === 'week'
+          ? `TIMESTAMP_SUB(${a}, INTERVAL ${7 * n} DAY)`
+          : ['month', 'quarter', 'year'].includes(g)
+            ? `TIMESTAMP(DATETIME_SUB(DATETIME(${a}), INTERVAL ${n} ${g.toUpperCase()}))`
+            : `TIMESTAMP_SUB(${a}, INTERVAL ${n} ${g.toUpperCase()})`,
+    uuid: 'GENERATE_UUID()',
   },
 };
 
@@ -202,6 +218,40 @@ describe('SQL dialects', () => {
           const node = select([{ expr: { k: 'percentile', arg: { k: 'column', name: 'x' }, fraction, ...FLAGS[kind] }, alias: 'p' }]);
           assert.throws(() => dialect.createRenderer().render(node), (e: unknown) => e instanceof SemanticError && e.code === 'INVALID_DEFINITION');
         }
+      });
+
+      it('moves dates and timestamps by intervals, keeping their type', () => {
+        const arg: SqlExpr = { k: 'column', name: 'd' };
+        const a = want.quote('d');
+        const cases = (['DATE', 'TIMESTAMP'] as const).flatMap((type) =>
+          ['hour', 'day', 'week', 'month', 'quarter', 'year'].filter((g) => type === 'TIMESTAMP' || g !== 'hour').map((grain) => ({ type, grain, n: 3 })),
+        );
+        const { sql } = dialect.createRenderer().render(
+          select(cases.map((c, i) => ({ expr: { k: 'dateAdd', arg, count: -c.n, grain: c.grain, type: c.type } as SqlExpr, alias: `c${i}` }))),
+        );
+        assert.deepEqual(columnLines(sql), cases.map((c, i) => `${want.dateSub(c.n, c.grain, a, c.type)} AS ${want.quote(`c${i}`)}`));
+        assert.throws(() => dialect.createRenderer().render(select([{ expr: { k: 'dateAdd', arg, count: 1.5, grain: 'day', type: 'DATE' }, alias: 'x' }])), /invalid interval/);
+      });
+
+      it('renders window functions over the whole partition, DISTINCT and a fresh id per row', () => {
+        const c = (name: string): SqlExpr => ({ k: 'column', table: 't', name });
+        const { sql } = dialect.createRenderer().render(
+          select(
+            [
+              { expr: { k: 'window', fn: 'FIRST_VALUE', arg: c('v'), partitionBy: [c('p')], orderBy: [{ expr: c('d'), desc: true }], frame: 'all' }, alias: 'first' },
+              { expr: { k: 'window', fn: 'MAX', arg: c('d'), partitionBy: [c('p'), c('q')] }, alias: 'latest' },
+              { expr: { k: 'uuid' }, alias: 'id' },
+            ],
+            { distinct: true },
+          ),
+        );
+        const [t, v, p, q, d] = ['t', 'v', 'p', 'q', 'd'].map(want.quote);
+        assert.ok(sql.startsWith('SELECT DISTINCT\n'), sql);
+        assert.deepEqual(columnLines(sql), [
+          `FIRST_VALUE(${t}.${v}) OVER (PARTITION BY ${t}.${p} ORDER BY ${t}.${d} DESC ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS ${want.quote('first')}`,
+          `MAX(${t}.${d}) OVER (PARTITION BY ${t}.${p}, ${t}.${q}) AS ${want.quote('latest')}`,
+          `${want.uuid} AS ${want.quote('id')}`,
+        ]);
       });
 
       it('keeps operator precedence with parentheses only where needed', () => {
