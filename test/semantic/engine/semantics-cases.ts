@@ -155,14 +155,20 @@ export const CONVERSION_CASES: SemanticsCase[] = [
 
 // ---- semi-additive ----------------------------------------------------------------------------------
 const INV = 'marts.fct_inventory_daily';
-/** Keeps row i when no row of its product in the same period (`period` of a date column) is later (max) or earlier (min). */
-const edge = (choice: 'max' | 'min', period: (col: string) => string, where = 'TRUE') =>
+/** A row filter, given the aliases of an inventory row and of its product. */
+type RowFilter = (row: string, product: string) => string;
+/**
+ * Keeps row i when no other row of its product that passes `where`, in the same period (`period` of a
+ * date column), is later (max) or earlier (min).
+ */
+const edge = (choice: 'max' | 'min', period: (col: string) => string, where: RowFilter) =>
   `NOT EXISTS (SELECT 1 FROM ${INV} j JOIN marts.dim_product jp ON jp.product_id = j.product_id
      WHERE j.product_id = i.product_id AND ${period('j.snapshot_date')} = ${period('i.snapshot_date')}
-       AND j.snapshot_date ${choice === 'max' ? '>' : '<'} i.snapshot_date AND ${where.replaceAll('i.', 'j.').replaceAll('p.', 'jp.')})`;
+       AND j.snapshot_date ${choice === 'max' ? '>' : '<'} i.snapshot_date AND ${where('j', 'jp')})`;
 const ALL_TIME = () => '0';
-const stock = (choice: 'max' | 'min', measure: string, period: (col: string) => string, where = 'TRUE') =>
+const stock = (choice: 'max' | 'min', measure: string, period: (col: string) => string, where: RowFilter = () => 'TRUE') =>
   `sum(CASE WHEN ${edge(choice, period, where)} THEN i.${measure} END)`;
+const MARCH_OR_PET_SHOP: RowFilter = (r, p) => `(${r}.snapshot_date <= DATE '2024-03-10' OR ${p}.product_category = 'pet_shop')`;
 const FROM_INV = `${INV} i JOIN marts.dim_product p ON p.product_id = i.product_id`;
 const dayTotal = (day: string) => `SELECT sum(units_on_hand) FROM ${INV} WHERE snapshot_date = DATE '${day}'`;
 
@@ -243,6 +249,7 @@ export const SEMI_ADDITIVE_CASES: SemanticsCase[] = [
   {
     name: "semi-additive by category with startTime/endTime and no metric_time: each product's last and first day in range",
     input: { metrics: ['closing_stock_units', 'opening_stock_units'], groupBy: ['product__product_category'], startTime: '2024-02-05', endTime: '2024-03-15' },
+    // Every product has a row each day (checked by the test), so its last and first days in range are the bounds.
     expectedSql: `SELECT p.product_category AS product__product_category,
         sum(CASE WHEN i.snapshot_date = DATE '2024-03-15' THEN i.units_on_hand END) AS closing_stock_units,
         sum(CASE WHEN i.snapshot_date = DATE '2024-02-05' THEN i.units_on_hand END) AS opening_stock_units FROM ${FROM_INV} GROUP BY 1`,
@@ -263,8 +270,8 @@ export const SEMI_ADDITIVE_CASES: SemanticsCase[] = [
       where: ["{{ TimeDimension('metric_time', 'day') }} <= '2024-03-10' OR {{ Dimension('product__product_category') }} = 'pet_shop'"],
     },
     expectedSql: `SELECT p.product_category AS product__product_category,
-        ${stock('max', 'units_on_hand', ALL_TIME, "(i.snapshot_date <= DATE '2024-03-10' OR p.product_category = 'pet_shop')")} AS closing_stock_units
-      FROM ${FROM_INV} WHERE i.snapshot_date <= DATE '2024-03-10' OR p.product_category = 'pet_shop' GROUP BY 1`,
+        ${stock('max', 'units_on_hand', ALL_TIME, MARCH_OR_PET_SHOP)} AS closing_stock_units
+      FROM ${FROM_INV} WHERE ${MARCH_OR_PET_SHOP('i', 'p')} GROUP BY 1`,
     rows: 18,
     check: async (rows, { sql }) => {
       const [[petShop]] = await sql(`SELECT sum(i.units_on_hand) FROM ${FROM_INV} WHERE p.product_category = 'pet_shop' AND i.snapshot_date = DATE '2024-06-30'`);

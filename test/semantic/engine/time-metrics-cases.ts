@@ -321,6 +321,30 @@ export const TIME_METRIC_CASES: TimeMetricCase[] = [
     rows: 3,
   },
   {
+    name: 'an offset over a ratio input (average order value against a week earlier): both the numerator and the denominator move',
+    input: { metrics: ['aov_wow_change'], groupBy: ['metric_time__day'] },
+    expectedSql: `
+      WITH a AS (SELECT o.order_date AS day, sum(o.total_order_value) / count(*) AS aov FROM ${REVENUE_ORDERS} GROUP BY 1),
+           days AS (SELECT day FROM a UNION SELECT CAST(day + 7 AS DATE) FROM a WHERE day + 7 <= ${SPINE_END})
+      SELECT d.day AS metric_time__day, cur.aov - prev.aov AS aov_wow_change
+      FROM days d LEFT JOIN a cur ON cur.day = d.day LEFT JOIN a prev ON prev.day = d.day - 7`,
+    rows: 182 + 7,
+  },
+  {
+    name: 'an offset over a derived metric that has an offset itself: the offsets add up (growth of a week earlier)',
+    input: { metrics: ['revenue_wow_growth_a_week_earlier'], groupBy: ['metric_time__day'] },
+    expectedSql: `
+      WITH r AS (${DAILY_REVENUE}),
+           days AS (SELECT CAST(day + 7 AS DATE) AS day FROM r UNION SELECT CAST(day + 14 AS DATE) FROM r)
+      SELECT d.day AS metric_time__day, (w1.rev - w2.rev) / w2.rev AS revenue_wow_growth_a_week_earlier
+      FROM days d LEFT JOIN r w1 ON w1.day = d.day - 7 LEFT JOIN r w2 ON w2.day = d.day - 14`,
+    rows: 182 + 7,
+    check: (rows) => {
+      const valued = rows.filter((r) => r[1] !== null);
+      assert.equal(valued.length, 182 - 7, 'a value wherever both a week and two weeks earlier have revenue');
+    },
+  },
+  {
     name: 'dau_wow_growth by day',
     input: { metrics: ['dau_wow_growth'], groupBy: ['metric_time__day'] },
     expectedSql: `

@@ -28,6 +28,19 @@ const EXTRA_METRICS: Metric[] = [
     },
   })),
   {
+    name: 'aov_wow_change',
+    type: 'derived',
+    type_params: {
+      expr: 'aov - aov_prior',
+      metrics: [{ name: 'average_order_value', alias: 'aov' }, { name: 'average_order_value', alias: 'aov_prior', offset_window: { count: 1, granularity: 'week' } }],
+    },
+  },
+  {
+    name: 'revenue_wow_growth_a_week_earlier',
+    type: 'derived',
+    type_params: { expr: 'prior_growth', metrics: [{ name: 'revenue_wow_growth', alias: 'prior_growth', offset_window: { count: 1, granularity: 'week' } }] },
+  },
+  {
     name: 'canceled_orders_filled',
     type: 'simple',
     type_params: { measure: { name: 'order_count', join_to_timespine: true, fill_nulls_with: 0 } },
