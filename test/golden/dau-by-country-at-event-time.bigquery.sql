@@ -1,5 +1,5 @@
 -- query: {"metrics":["dau"],"groupBy":["metric_time__month","user__country_at_event"]}
--- parameters: {}
+-- parameters: {"p0":"9999-12-31 23:59:59"}
 WITH `leaf_0` AS (
   SELECT
     DATE_TRUNC(`m`.`event_date`, MONTH) AS `metric_time__month`,
@@ -19,7 +19,7 @@ WITH `leaf_0` AS (
       valid_from AS `user_version_valid_from`,
       country AS `country_at_event`
     FROM `marts`.`dim_users` AS `dim_users`
-  ) AS `j1` ON `m`.`user` = `j1`.`user` AND CAST(`m`.`event_date` AS TIMESTAMP) >= `j1`.`user_version_valid_from` AND (CAST(`m`.`event_date` AS TIMESTAMP) < `j1`.`user_version_valid_to` OR `j1`.`user_version_valid_to` IS NULL)
+  ) AS `j1` ON `m`.`user` = `j1`.`user` AND CAST(`m`.`event_date` AS TIMESTAMP) >= `j1`.`user_version_valid_from` AND CAST(`m`.`event_date` AS TIMESTAMP) < COALESCE(`j1`.`user_version_valid_to`, CAST(@p0 AS TIMESTAMP))
   GROUP BY DATE_TRUNC(`m`.`event_date`, MONTH), `j1`.`country_at_event`
 )
 SELECT

@@ -16,7 +16,7 @@ WITH `leaf_0` AS (
       WHERE date_day >= CAST(@p0 AS DATE) AND date_day < CAST(@p1 AS DATE)
     ) AS `ts`
     INNER JOIN (
-      SELECT
+      SELECT DISTINCT
         `m`.`event_date` AS `row_period`,
         `m`.`engaged_users` AS `engaged_users`
       FROM (

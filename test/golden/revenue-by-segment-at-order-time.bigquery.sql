@@ -1,5 +1,5 @@
 -- query: {"metrics":["revenue"],"groupBy":["customer__customer_segment_at_order","customer__customer_segment"]}
--- parameters: {"p0":"canceled"}
+-- parameters: {"p0":"9999-12-31 23:59:59","p1":"canceled"}
 WITH `leaf_0` AS (
   SELECT
     `j1`.`customer_segment_at_order` AS `customer__customer_segment_at_order`,
@@ -20,14 +20,14 @@ WITH `leaf_0` AS (
       valid_from AS `segment_valid_from`,
       customer_segment AS `customer_segment_at_order`
     FROM `marts`.`dim_customer` AS `dim_customer`
-  ) AS `j1` ON `m`.`customer` = `j1`.`customer` AND CAST(`m`.`order_date` AS TIMESTAMP) >= `j1`.`segment_valid_from` AND (CAST(`m`.`order_date` AS TIMESTAMP) < `j1`.`segment_valid_to` OR `j1`.`segment_valid_to` IS NULL)
+  ) AS `j1` ON `m`.`customer` = `j1`.`customer` AND CAST(`m`.`order_date` AS TIMESTAMP) >= `j1`.`segment_valid_from` AND CAST(`m`.`order_date` AS TIMESTAMP) < COALESCE(`j1`.`segment_valid_to`, CAST(@p0 AS TIMESTAMP))
   LEFT JOIN (
     SELECT
       customer_id AS `customer`,
       customer_segment AS `customer_segment`
     FROM `marts`.`dim_customer_current` AS `dim_customer_current`
   ) AS `j2` ON `m`.`customer` = `j2`.`customer`
-  WHERE `m`.`order_status` <> @p0
+  WHERE `m`.`order_status` <> @p1
   GROUP BY `j1`.`customer_segment_at_order`, `j2`.`customer_segment`
 )
 SELECT

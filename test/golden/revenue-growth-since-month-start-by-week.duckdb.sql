@@ -26,17 +26,18 @@ WITH "leaf_0" AS (
   INNER JOIN (
     SELECT
       "m"."order_date" AS "row_period",
-      "m"."order_value" AS "order_value",
-      "m"."order_status" AS "ref_0"
+      SUM("m"."order_value") AS "order_value"
     FROM (
       SELECT
+        order_status AS "order_status",
         order_date AS "order_date",
-        total_order_value AS "order_value",
-        order_status AS "order_status"
+        total_order_value AS "order_value"
       FROM "marts"."fact_orders" AS "fact_orders"
     ) AS "m"
+    WHERE "m"."order_status" <> $p1
+    GROUP BY "m"."order_date"
   ) AS "r" ON "r"."row_period" = CAST(DATE_TRUNC('month', "ts"."period") AS DATE)
-  WHERE "r"."ref_0" <> $p1 AND CAST(DATE_TRUNC('week', "ts"."period") AS DATE) = "ts"."period"
+  WHERE CAST(DATE_TRUNC('week', "ts"."period") AS DATE) = "ts"."period"
   GROUP BY CAST(DATE_TRUNC('week', "ts"."period") AS DATE)
 )
 SELECT

@@ -12,17 +12,17 @@ WITH "leaf_0" AS (
   INNER JOIN (
     SELECT
       "m"."order_date" AS "row_period",
-      "m"."order_value" AS "order_value",
-      "m"."order_status" AS "ref_0"
+      SUM("m"."order_value") AS "order_value"
     FROM (
       SELECT
+        order_status AS "order_status",
         order_date AS "order_date",
-        total_order_value AS "order_value",
-        order_status AS "order_status"
+        total_order_value AS "order_value"
       FROM "marts"."fact_orders" AS "fact_orders"
     ) AS "m"
+    WHERE "m"."order_status" <> $p0
+    GROUP BY "m"."order_date"
   ) AS "r" ON "r"."row_period" <= "ts"."period" AND "r"."row_period" >= CAST(DATE_TRUNC('month', "ts"."period") AS DATE)
-  WHERE "r"."ref_0" <> $p0
   GROUP BY "ts"."period"
 )
 SELECT

@@ -15,7 +15,7 @@ WITH "leaf_0" AS (
       FROM "marts"."dim_date" AS "dim_date"
     ) AS "ts"
     INNER JOIN (
-      SELECT
+      SELECT DISTINCT
         "m"."event_date" AS "row_period",
         "m"."engaged_users" AS "engaged_users"
       FROM (

@@ -297,6 +297,8 @@ export class QueryPlanner {
       // A semi-additive measure, and a conversion, reads rows its own way: a leaf of its own.
       measure.non_additive_dimension || conversion ? `${metric.name}/${measure.name}` : '',
       spineJoin ? JSON.stringify([spineJoin.offsetsBefore, spineJoin.offsetsAfter, spineJoin.cumulative]) : '',
+      // Through the spine, a distinct count is reduced on its own (see SpineLeafBuilder).
+      spineJoin && measure.agg === 'count_distinct' ? measure.name : '',
       fillFromSpine ? 'fill' : '',
       ...[...filterKeys].sort(),
     ].join('|');

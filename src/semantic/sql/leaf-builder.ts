@@ -7,12 +7,13 @@ import type { FilterRef, LeafPlan, SpineJoin, TimeSpineRef } from '../plan/logic
 import { refKey } from '../plan/query-planner';
 import { addGrain, truncateToGrain } from '../plan/time-literal';
 import { ConversionLeafBuilder } from './conversion-leaf-builder';
+import { SpineLeafBuilder } from './spine-leaf-builder';
 import { compileFilters, type TimeBound } from './filter-compiler';
 import { measureAggregate } from './measure-aggregate';
 import { ModelReader } from './model-reader';
 import type { SqlBuildContext } from './sql-build-context';
 import { and, col, type SelectNode, type SqlExpr } from './sql-node';
-import { anchorDate, anchorExpr, customColumns, isMetricTime, periodAs, periodColumn, spinePeriods, type DayRange } from './time-spine-sql';
+import { anchorDate, anchorExpr, customColumns, isMetricTime, periodAs, periodColumn, periodRange, spinePeriods, type DayRange } from './time-spine-sql';
 
 /**
  * Builds one leaf: its measures aggregated at the query's grain, as one SELECT with the group-by
@@ -39,7 +40,7 @@ export class LeafBuilder {
     let node = leaf.conversion
       ? new ConversionLeafBuilder(leaf, leaf.conversion, this.ctx).build()
       : leaf.spineJoin && (leaf.spineJoin.cumulative || leaf.spineJoin.offsetsBefore.length > 0)
-        ? this.throughSpine(leaf.spineJoin)
+        ? new SpineLeafBuilder(leaf, leaf.spineJoin, this.ctx).build()
         : this.aggregated();
     if (leaf.spineJoin && leaf.spineJoin.offsetsAfter.length > 0) node = this.offsetAfter(node, leaf.spineJoin);
     if (leaf.fillFromSpine) node = this.filledFromSpine(node, leaf.fillFromSpine);
@@ -115,108 +116,6 @@ export class LeafBuilder {
     };
   }
 
-  /**
-   * Each spine day joins the measure rows it covers — its cumulative window, or its offset day —
-   * and the rows are aggregated by the spine's periods (MetricFlow's join over a time range).
-   * A cumulative metric queried only at coarser grains is computed per day, then each period
-   * takes its first, last or average daily value (`period_agg`).
-   */
-  private throughSpine(join: SpineJoin): SelectNode {
-    const { leaf } = this;
-    const { spine, cumulative } = join;
-    const reader = this.reader();
-    const aggTime = leaf.model.aggTimeDimension(leaf.measures[0]!)!;
-    const rawType = this.graph.rawTimeType(leaf.model, aggTime);
-    const rowDay = reader.linkable({
-      kind: 'time',
-      outputName: 'row_period',
-      path: [],
-      model: leaf.model,
-      dimension: aggTime,
-      grain: spine.grain,
-      valueType: grainValueType(spine.grain),
-      rawType,
-      isMetricTime: true,
-    });
-    const rowColumns: { expr: SqlExpr; alias: string }[] = [
-      { expr: rowDay, alias: 'row_period' },
-      ...leaf.measures.map((m) => ({ expr: reader.measure(m), alias: m.name })),
-    ];
-    const projected = new Map<string, string>();
-    const through = (r: FilterRef): SqlExpr => {
-      const key = r.kind === 'metric' ? `metric:${r.outputName}` : `${r.kind}:${r.outputName}:${r.path.map((p) => `${p.entity}>${p.to.name}`).join('/')}`;
-      let alias = projected.get(key);
-      if (!alias) {
-        alias = `ref_${projected.size}`;
-        projected.set(key, alias);
-        rowColumns.push({ expr: reader.filterRef(r), alias });
-      }
-      return col('r', alias);
-    };
-    const spineAlias = 'ts';
-    const period = periodColumn(spineAlias);
-    const outputExpr = (g: FilterRef): SqlExpr => (isMetricTime(g) ? periodAs(g, period, spine.grain, spineAlias) : through(g));
-    const groupExprs = leaf.groupBy.map(outputExpr);
-    // Filters on metric_time filter the spine's periods; every other reference is a row's.
-    const { where, bounds } = compileFilters(leaf.filters, leaf.filterRefs, outputExpr);
-    const periodBounds = bounds.filter((b) => isMetricTimeBound(b));
-    reader.pushDownTimeBounds(bounds.filter((b) => !isMetricTimeBound(b)));
-    const periods = periodRange(periodBounds, leaf.timeRange);
-    reader.pushDownTimeBounds([], { dimension: aggTime, rawType, ...rowRange(periods, join) });
-
-    const rowTime = col('r', 'row_period');
-    const anchor = anchorExpr(period, join.offsetsBefore);
-    const conditions: SqlExpr[] = [];
-    if (!cumulative) conditions.push({ k: 'binary', op: '=', left: rowTime, right: anchor });
-    else {
-      conditions.push({ k: 'binary', op: '<=', left: rowTime, right: anchor });
-      if (cumulative.window) {
-        const start: SqlExpr = { k: 'dateAdd', arg: anchor, count: -cumulative.window.count, grain: cumulative.window.granularity, type: 'DATE' };
-        conditions.push({ k: 'binary', op: '>', left: rowTime, right: start });
-      } else if (cumulative.grainToDate) {
-        const start: SqlExpr = { k: 'dateTrunc', grain: cumulative.grainToDate, arg: anchor, from: 'DATE', to: 'DATE' };
-        conditions.push({ k: 'binary', op: '>=', left: rowTime, right: start });
-      }
-    }
-    // An offset to a grain start, rolled up to a coarser period: the period's value is its first day's.
-    const periodStarts = join.offsetsBefore.some((o) => o.k === 'toGrain')
-      ? leaf.groupBy.filter(isMetricTime).filter((g) => !g.datePart && g.grain !== spine.grain).map((g): SqlExpr => ({ k: 'binary', op: '=', left: periodAs(g, period, spine.grain), right: period }))
-      : [];
-    const rollUp = cumulative !== undefined && !leaf.groupBy.some((g) => isMetricTime(g) && !g.datePart && g.grain === spine.grain);
-    const aggregated: SelectNode = {
-      columns: [
-        ...groupExprs.map((expr, i) => ({ expr, alias: leaf.groupBy[i]!.outputName })),
-        ...(rollUp ? [{ expr: period, alias: 'spine_period' }] : []),
-        ...leaf.measures.map((m) => ({ expr: measureAggregate(m, col('r', m.name), this.ctx.dialect), alias: m.name })),
-      ],
-      from: { k: 'subquery', query: spinePeriods(spine, periods, spine.grain, customColumns([...leaf.groupBy, ...leaf.filterRefs.values()].filter(isMetricTime))), alias: spineAlias },
-      joins: [{ type: 'INNER', item: { k: 'subquery', query: { columns: rowColumns, ...reader.from() }, alias: 'r' }, on: and(conditions) }],
-      where: and([...where, ...periodStarts]),
-      groupBy: rollUp ? [...groupExprs, period] : groupExprs,
-    };
-    return rollUp ? this.periodAgg(aggregated, cumulative!.periodAgg) : aggregated;
-  }
-
-  /** Daily values rolled up to the queried periods: each period's first, last or average value. */
-  private periodAgg(daily: SelectNode, how: 'first' | 'last' | 'average'): SelectNode {
-    const { leaf } = this;
-    const partitionBy = leaf.groupBy.map((g) => col('d', g.outputName));
-    const day = col('d', 'spine_period');
-    return {
-      distinct: true,
-      columns: [
-        ...leaf.groupBy.map((g) => ({ expr: col('d', g.outputName), alias: g.outputName })),
-        ...leaf.measures.map((m) => ({
-          expr: (how === 'average'
-            ? { k: 'window', fn: 'AVG', arg: col('d', m.name), partitionBy }
-            : { k: 'window', fn: how === 'first' ? 'FIRST_VALUE' : 'LAST_VALUE', arg: col('d', m.name), partitionBy, orderBy: [{ expr: day, desc: false }], frame: 'all' }) as SqlExpr,
-          alias: m.name,
-        })),
-      ],
-      from: { k: 'subquery', query: daily, alias: 'd' },
-    };
-  }
-
   /** The finest metric_time group-by: the periods offsets are applied to after aggregation. */
   private offsetKey(): Extract<ResolvedLinkable, { kind: 'time' }> {
     return this.leaf.groupBy
@@ -289,32 +188,4 @@ export class LeafBuilder {
 
 type TimeLinkable = Extract<ResolvedLinkable, { kind: 'time' }>;
 const grainRankOf = grainRank;
-
-function isMetricTimeBound(b: TimeBound): boolean {
-  return 'isMetricTime' in b.linkable && (b.linkable as { isMetricTime: boolean }).isMetricTime && b.linkable.path.length === 0;
-}
-
-/** The spine periods a query covers: startTime/endTime and the metric_time bounds its filters imply. */
-function periodRange(bounds: TimeBound[], range: LeafPlan['timeRange']): DayRange {
-  let start = range?.start;
-  let end = range?.end;
-  for (const b of bounds) {
-    if (b.op === '>=' && (!start || b.value > start)) start = b.value;
-    if (b.op === '<' && (!end || b.value < end)) end = b.value;
-  }
-  return { start, end };
-}
-
-/** The row days a range of spine days can reach through offsets and a cumulative window (for pruning only). */
-function rowRange(periods: DayRange, join: SpineJoin): DayRange {
-  const { cumulative, offsetsBefore, spine } = join;
-  let start = periods.start ? anchorDate(periods.start, offsetsBefore) : undefined;
-  if (start && cumulative) {
-    if (cumulative.window) start = addGrain(start, cumulative.window.granularity, -cumulative.window.count);
-    else if (cumulative.grainToDate) start = truncateToGrain(start, cumulative.grainToDate);
-    else start = undefined;
-  }
-  const end = periods.end ? addGrain(anchorDate(addGrain(periods.end, spine.grain, -1), offsetsBefore), spine.grain, 1) : undefined;
-  return { start, end };
-}
 

@@ -1,6 +1,7 @@
 import { SemanticError } from '../errors';
 import type { ResolvedLinkable } from '../model/join-resolver';
-import type { FilterRef, TimeOffset, TimeSpineRef } from '../plan/logical-plan';
+import type { FilterRef, LeafPlan, SpineJoin, TimeOffset, TimeSpineRef } from '../plan/logical-plan';
+import type { TimeBound } from './filter-compiler';
 import { addGrain, formatTimeParameter, truncateToGrain } from '../plan/time-literal';
 import { and, col, type SelectNode, type SqlExpr } from './sql-node';
 
@@ -75,3 +76,32 @@ export function customColumns(refs: Iterable<FilterRef>): string[] {
 }
 
 export const periodColumn = (alias: string): SqlExpr => col(alias, 'period');
+
+export function isMetricTimeBound(b: TimeBound): boolean {
+  return 'isMetricTime' in b.linkable && (b.linkable as { isMetricTime: boolean }).isMetricTime && b.linkable.path.length === 0;
+}
+
+/** The spine periods a query covers: startTime/endTime and the metric_time bounds its filters imply. */
+export function periodRange(bounds: TimeBound[], range: LeafPlan['timeRange']): DayRange {
+  let start = range?.start;
+  let end = range?.end;
+  for (const b of bounds) {
+    if (b.op === '>=' && (!start || b.value > start)) start = b.value;
+    if (b.op === '<' && (!end || b.value < end)) end = b.value;
+  }
+  return { start, end };
+}
+
+/** The row days a range of spine days can reach through offsets and a cumulative window (for pruning only). */
+export function rowRange(periods: DayRange, join: SpineJoin): DayRange {
+  const { cumulative, offsetsBefore, spine } = join;
+  let start = periods.start ? anchorDate(periods.start, offsetsBefore) : undefined;
+  if (start && cumulative) {
+    if (cumulative.window) start = addGrain(start, cumulative.window.granularity, -cumulative.window.count);
+    else if (cumulative.grainToDate) start = truncateToGrain(start, cumulative.grainToDate);
+    else start = undefined;
+  }
+  const end = periods.end ? addGrain(anchorDate(addGrain(periods.end, spine.grain, -1), offsetsBefore), spine.grain, 1) : undefined;
+  return { start, end };
+}
+
