@@ -141,8 +141,20 @@ describe('JoinResolver', () => {
     const typo = rejects('customer__countyr', 'INVALID_GROUP_BY', /'customer__countyr' is not a dimension or entity of metric 'revenue'/);
     assert.deepEqual(typo.suggestions.slice(0, 1), ['customer__country']);
     rejects('country_code__continent', 'INVALID_GROUP_BY', /not a dimension or entity/);
-    rejects('region__region_name', 'INVALID_GROUP_BY', /not a dimension or entity/);
     rejects('status', 'INVALID_GROUP_BY', /not a dimension or entity/);
+  });
+
+  it('matches an entity path as a suffix, as MetricFlow does: the shortest full path wins', () => {
+    // region__region_name is customer__region__region_name from orders.
+    const regionName = resolve('region__region_name');
+    assert.deepEqual(pathOf(regionName), ['orders-customer->customers', 'customers-region->regions']);
+    assert.equal(regionName.outputName, 'region__region_name', 'the output keeps the name asked for');
+    // An entity of a joined model, by its bare name.
+    const region = resolve('region');
+    assert.equal(region.kind, 'entity');
+    assert.deepEqual(pathOf(region), ['orders-customer->customers']);
+    // Still at most two hops in all.
+    rejects('region__x', 'INVALID_GROUP_BY', /not a dimension or entity/);
   });
 
   it('rejects a grain on a categorical dimension and an entity prefix on metric_time', () => {

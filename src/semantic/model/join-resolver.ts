@@ -94,11 +94,8 @@ export class JoinResolver {
    */
   resolveFrom(name: LinkableName, home: ModelNode, subject: string, code: ErrorCode): ResolvedLinkable {
     const metricName = subject;
-    if (name.entityPath.length === 0) {
-      if (home.entities.has(name.element)) {
-        return { kind: 'entity', outputName: name.element, path: [], model: home, entity: name.element };
-      }
-      throw this.unknown(name, metricName, code);
+    if (name.entityPath.length === 0 && home.entities.has(name.element)) {
+      return { kind: 'entity', outputName: name.element, path: [], model: home, entity: name.element };
     }
     if (name.entityPath.length > MAX_JOIN_HOPS) {
       throw new SemanticError(
@@ -111,7 +108,18 @@ export class JoinResolver {
       const local = this.element(name, home, [], code);
       if (local) return local;
     }
-    const found = this.paths(home, name.entityPath, name.element);
+    let found = name.entityPath.length > 0 ? this.paths(home, name.entityPath, name.element) : [];
+    // MetricFlow matches the entity path as a suffix: 'customer__country' also names
+    // order__customer__country from order items. The shortest such path wins.
+    for (let extra = 1; found.length === 0 && name.entityPath.length + extra <= MAX_JOIN_HOPS; extra++) {
+      found = this.prefixes(home, extra).flatMap((prefix) =>
+        name.entityPath.length === 0
+          ? prefix[prefix.length - 1]!.to.entities.has(name.element) && prefix[prefix.length - 1]!.entity !== name.element
+            ? [prefix]
+            : []
+          : this.paths(prefix[prefix.length - 1]!.to, name.entityPath, name.element).map((tail) => [...prefix, ...tail]),
+      );
+    }
     if (found.length === 0) throw this.unknown(name, metricName, code);
     if (found.length > 1) {
       throw new SemanticError(
@@ -123,6 +131,19 @@ export class JoinResolver {
     }
     const path = found[0]!;
     return this.element(name, path[path.length - 1]!.to, path, code)!;
+  }
+
+  /** Every many-to-one join path of exactly `hops` steps from `from` (without revisiting a model). */
+  private prefixes(from: ModelNode, hops: number, visited: ModelNode[] = [from]): JoinStep[][] {
+    if (hops === 0) return [[]];
+    const out: JoinStep[][] = [];
+    for (const entity of from.entities.keys()) {
+      for (const to of this.graph.entityModels.get(entity) ?? []) {
+        if (visited.includes(to) || !to.isJoinTarget(entity)) continue;
+        for (const rest of this.prefixes(to, hops - 1, [...visited, to])) out.push([{ from, entity, to }, ...rest]);
+      }
+    }
+    return out;
   }
 
   /** Every join path from `from` along `entities` ending at a model that has `element`. */

@@ -11,7 +11,7 @@ import { periodColumn, spinePeriods } from './time-spine-sql';
  * MetricFlow does.
  */
 export function buildDimensionValues(plan: DimensionValuesPlan, graph: SemanticGraph, buildNested: (plan: LogicalPlan) => SelectNode): SelectNode {
-  const reader = plan.model ? new ModelReader(graph, plan.model, undefined, buildNested) : undefined;
+  const reader = plan.model ? new ModelReader(graph, plan.model, undefined, buildNested, 'FULL') : undefined;
   const spineAlias = 'ts';
   const period = periodColumn(spineAlias);
   const columns = plan.groupBy.map((g, i): { expr: SqlExpr; alias: string } => {

@@ -73,9 +73,13 @@ export class ModelReader {
     private readonly factMeasure: Measure | undefined,
     /** Builds the query of a metric used in a filter (the query builder, passed in to keep the layers acyclic). */
     private readonly buildNested: (plan: LogicalPlan) => SelectNode,
-    alias = 'm',
+    /**
+     * LEFT for measures (every fact row counts once); FULL for a query without metrics, which lists
+     * the values of every joined model, matched or not (MetricFlow's dimension-only join).
+     */
+    private readonly joinType: 'LEFT' | 'FULL' = 'LEFT',
   ) {
-    this.base = new ModelInstance(model, alias);
+    this.base = new ModelInstance(model, 'm');
   }
 
   get alias(): string {
@@ -125,7 +129,7 @@ export class ModelReader {
     return {
       from: this.base.toFrom(),
       joins: [
-        ...[...this.joins.values()].map(({ instance, on }): JoinNode => ({ type: 'LEFT', item: instance.toFrom(), on })),
+        ...[...this.joins.values()].map(({ instance, on }): JoinNode => ({ type: this.joinType, item: instance.toFrom(), on })),
         ...this.spineJoins.values(),
         ...this.metricJoins.values(),
       ],
@@ -195,7 +199,8 @@ export class ModelReader {
       if (!join) {
         const instance = new ModelInstance(step.to, `j${this.joins.size + 1}`);
         const on: SqlExpr = { k: 'binary', op: '=', left: current.entity(step.entity), right: instance.entity(step.entity) };
-        join = { instance, on: step.to.validity ? { k: 'and', args: [on, ...this.validAtFactTime(instance, step.to.validity)] } : on };
+        const window = step.to.validity ? this.validAtFactTime(instance, step.to.validity) : [];
+        join = { instance, on: window.length > 0 ? { k: 'and', args: [on, ...window] } : on };
         this.joins.set(key, join);
       }
       current = join.instance;
@@ -208,8 +213,13 @@ export class ModelReader {
    * [from, to) holds the fact's agg time (metric_time at its own grain); an open window has no end.
    */
   private validAtFactTime(instance: ModelInstance, validity: NonNullable<ModelNode['validity']>): SqlExpr[] {
+    if (!this.factMeasure) {
+      // No fact time: the current version, selected inside the model's subquery (a FULL JOIN's ON
+      // must be plain equality in BigQuery).
+      instance.pushdown.push({ k: 'isNull', arg: { k: 'definition', sql: validity.to.expr ?? validity.to.name }, negated: false });
+      return [];
+    }
     const to = instance.dimension(validity.to.name);
-    if (!this.factMeasure) return [{ k: 'isNull', arg: to, negated: false }];
     const aggTime = this.base.model.aggTimeDimension(this.factMeasure)!;
     const factType = this.graph.rawTimeType(this.base.model, aggTime);
     const fromType = this.graph.rawTimeType(instance.model, validity.from);
