@@ -135,6 +135,35 @@ describe('GraphQL API over HTTP (demo marts on DuckDB)', () => {
     assert.ok(Object.values(c.parameters).includes('FR'));
   });
 
+  it('serves cumulative, conversion and offset metrics, and custom granularities, as the compiled SQL returns them', async () => {
+    const args = `metrics: [{name: "wau"}, {name: "d7_retention"}, {name: "dau_wow_growth"}], groupBy: [{name: "metric_time__fiscal_quarter"}],
+      startTime: "2024-02-01", endTime: "2024-04-30", orderBy: [{groupBy: {name: "metric_time__fiscal_quarter"}}]`;
+    const { body } = await gql(`{ query(${args}) { status columns { name type kind } rows } compileSql(${args}, dialect: DUCKDB) { sql parameters } }`);
+    assert.equal(body.errors, undefined, JSON.stringify(body.errors));
+    const q = body.data!.query;
+    assert.deepEqual(q.columns.map((c: any) => [c.name, c.kind]), [
+      ['metric_time__fiscal_quarter', 'time'],
+      ['wau', 'metric'],
+      ['d7_retention', 'metric'],
+      ['dau_wow_growth', 'metric'],
+    ]);
+    // February..April 2024 spans fiscal Q1 (from 2024-02-01); April is still in it.
+    assert.deepEqual(q.rows.map((r: any[]) => r[0]), ['2024-02-01']);
+    const expected = await direct.execute(body.data!.compileSql.sql, body.data!.compileSql.parameters);
+    assert.deepEqual(q.rows, expected.rows);
+    const [, wau, retention] = q.rows[0] as number[];
+    assert.ok(wau! > 0 && retention! > 0 && retention! <= 1, JSON.stringify(q.rows));
+  });
+
+  it('lists group-by values without metrics (metric_time from the time spine)', async () => {
+    const { body } = await gql(`{ query(groupBy: [{name: "metric_time", grain: MONTH}], startTime: "2024-01-15", endTime: "2024-03-02",
+      orderBy: [{groupBy: {name: "metric_time"}}]) { columns { name kind } rows } }`);
+    assert.equal(body.errors, undefined, JSON.stringify(body.errors));
+    assert.deepEqual(body.data!.query.rows, [['2024-01-01'], ['2024-02-01'], ['2024-03-01']]);
+    const bad = await gql(`{ query(groupBy: [{name: "metric_time"}], where: [{sql: "{{ Metric('orders', group_by=['customer']) }} > 1"}]) { rows } }`);
+    assert.equal(bad.body.errors?.[0]?.extensions?.code, 'INVALID_FILTER');
+  });
+
   it('runs saved queries by name', async () => {
     const { body } = await gql(`{ savedQueries { name } }`);
     const name = (body.data!.savedQueries as any[])[0].name;

@@ -450,7 +450,8 @@ export class QueryPlanner {
   private timeRange(query: MetricQuery, groupBy: ResolvedLinkable[], model: ModelNode, dimension: Dimension): LeafPlan['timeRange'] {
     if (!query.startTime && !query.endTime) return undefined;
     const metricTime = groupBy.find((g) => g.kind === 'time' && g.isMetricTime && !g.datePart);
-    const grain = metricTime?.kind === 'time' ? metricTime.grain : dimensionGrain(dimension);
+    // A custom granularity's periods are rows of the spine: the range aligns to whole days there.
+    const grain = metricTime?.kind === 'time' && !metricTime.customGrain ? metricTime.grain : metricTime ? 'day' : dimensionGrain(dimension);
     return {
       dimension,
       rawType: this.graph.rawTimeType(model, dimension),

@@ -94,8 +94,11 @@ export function addGrain(date: Date, grain: string, count: number): Date {
       return new Date(date.getTime() + count * 3_600_000);
     case 'minute':
       return new Date(date.getTime() + count * 60_000);
-    default:
+    case 'second':
       return new Date(date.getTime() + count * 1000);
+    default:
+      // Custom granularities have no fixed length: callers align those to days.
+      throw new Error(`addGrain: no fixed length for grain '${grain}'`);
   }
 }
 

@@ -118,9 +118,10 @@ export class LeafBuilder {
 
   /** The finest metric_time group-by: the periods offsets are applied to after aggregation. */
   private offsetKey(): Extract<ResolvedLinkable, { kind: 'time' }> {
+    // The planner offsets after aggregation only when a standard grain of metric_time is queried.
     return this.leaf.groupBy
       .filter(isMetricTime)
-      .filter((g) => !g.datePart)
+      .filter((g) => !g.datePart && !g.customGrain)
       .reduce((a, b) => (grainRankOf(a.grain) <= grainRankOf(b.grain) ? a : b));
   }
 
