@@ -10,6 +10,7 @@ import { SemanticEngine, type MetricQueryInput } from '../../../src/semantic';
 import type { DuckDbWarehouse } from '../../../src/warehouse/duckdb/duckdb-warehouse';
 import type { WarehouseResult } from '../../../src/warehouse/warehouse';
 import { demoWarehouse, repoPath } from '../../support/demo-db';
+import { assertSameRows } from '../../support/row-assert';
 import { engineQuery } from './engine-queries';
 
 type Row = WarehouseResult['rows'][number];
@@ -204,33 +205,6 @@ const CASES: ExecutionCase[] = [
         count(*) AS sessions FROM marts.fct_user_sessions GROUP BY 1, 2`,
   },
 ];
-
-/** Numbers within 1e-9 relative (or 1e-12 absolute near zero) are equal. */
-function close(a: unknown, b: unknown): boolean {
-  if (typeof a === 'number' && typeof b === 'number') return Math.abs(a - b) <= Math.max(1e-12, 1e-9 * Math.max(Math.abs(a), Math.abs(b)));
-  return a === b;
-}
-
-/** A sort key that does not depend on float noise: numbers rounded to 8 significant digits. */
-function sortKey(row: Row): string {
-  return JSON.stringify(row.map((v) => (typeof v === 'number' ? Number(v.toPrecision(8)) : v)));
-}
-
-function assertSameRows(actual: WarehouseResult, expected: WarehouseResult, ordered: boolean): void {
-  assert.deepEqual(
-    actual.columns.map((c) => c.name),
-    expected.columns.map((c) => c.name),
-    'column names',
-  );
-  assert.equal(actual.rows.length, expected.rows.length, 'row count');
-  const sort = (rows: Row[]) => (ordered ? rows : [...rows].sort((x, y) => (sortKey(x) < sortKey(y) ? -1 : sortKey(x) > sortKey(y) ? 1 : 0)));
-  const a = sort(actual.rows);
-  const e = sort(expected.rows);
-  a.forEach((row, i) => {
-    const ok = row.length === e[i]!.length && row.every((v, j) => close(v, e[i]![j]));
-    assert.ok(ok, `row ${i} differs:\n  engine:   ${JSON.stringify(row)}\n  expected: ${JSON.stringify(e[i])}`);
-  });
-}
 
 describe('engine SQL executed on the demo DuckDB', () => {
   const engine = SemanticEngine.load(repoPath('semantic-layer'));

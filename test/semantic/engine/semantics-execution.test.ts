@@ -17,8 +17,8 @@ import {
 } from '../../../src/semantic';
 import type { DuckDbWarehouse } from '../../../src/warehouse/duckdb/duckdb-warehouse';
 import { typeEngineFromWarehouse } from '../../../src/warehouse/typed-engine';
-import type { WarehouseResult } from '../../../src/warehouse/warehouse';
 import { demoWarehouse, repoPath } from '../../support/demo-db';
+import { assertSameRows } from '../../support/row-assert';
 import { expectSemanticError } from '../../support/semantic-assert';
 import { CONVERSION_CASES, monthOf, num, SEMI_ADDITIVE_CASES, type Row, type SemanticsCase } from './semantics-cases';
 
@@ -50,32 +50,6 @@ function manifestWithExtras(): SemanticManifest {
   const manifest = structuredClone(loadSemanticLayer(repoPath('semantic-layer')));
   manifest.metrics.push(...EXTRA_METRICS);
   return manifest;
-}
-
-/** Numbers within 1e-9 relative (or 1e-9 absolute near zero) are equal. */
-function close(a: unknown, b: unknown): boolean {
-  if (typeof a === 'number' && typeof b === 'number') return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
-  return a === b;
-}
-
-/** Rows in a canonical order (the engine's rows come in no order); NULL sorts first. */
-function sorted(rows: Row[]): Row[] {
-  const key = (r: Row) => JSON.stringify(r.map((v) => (typeof v === 'number' ? Number(v.toPrecision(8)) : v)));
-  return [...rows].sort((x, y) => String(x[0] ?? '').localeCompare(String(y[0] ?? '')) || key(x).localeCompare(key(y)));
-}
-
-function assertSameRows(actual: WarehouseResult, expected: WarehouseResult, ordered: boolean): void {
-  assert.deepEqual(
-    actual.columns.map((c) => c.name),
-    expected.columns.map((c) => c.name),
-    'column names',
-  );
-  const [a, e] = ordered ? [actual.rows, expected.rows] : [sorted(actual.rows), sorted(expected.rows)];
-  assert.equal(a.length, e.length, `row count\n  engine:   ${JSON.stringify(a.slice(0, 8))}\n  expected: ${JSON.stringify(e.slice(0, 8))}`);
-  a.forEach((row, i) => {
-    const ok = row.length === e[i]!.length && row.every((v, j) => close(v, e[i]![j]));
-    assert.ok(ok, `row ${i} differs:\n  engine:   ${JSON.stringify(row)}\n  expected: ${JSON.stringify(e[i])}`);
-  });
 }
 
 // ---- metrics in filters -----------------------------------------------------------------------------

@@ -12,8 +12,8 @@ import assert from 'node:assert/strict';
 import { loadSemanticLayer, SemanticEngine, type Metric, type MetricQueryInput, type SemanticManifest } from '../../../src/semantic';
 import type { DuckDbWarehouse } from '../../../src/warehouse/duckdb/duckdb-warehouse';
 import { typeEngineFromWarehouse } from '../../../src/warehouse/typed-engine';
-import type { WarehouseResult } from '../../../src/warehouse/warehouse';
 import { demoWarehouse, repoPath } from '../../support/demo-db';
+import { assertSameRows } from '../../support/row-assert';
 import { expectSemanticError } from '../../support/semantic-assert';
 import { TIME_METRIC_CASES, type Row } from './time-metrics-cases';
 
@@ -52,32 +52,6 @@ function manifestWithExtras(): SemanticManifest {
   const manifest = structuredClone(loadSemanticLayer(repoPath('semantic-layer')));
   manifest.metrics.push(...EXTRA_METRICS);
   return manifest;
-}
-
-/** Numbers within 1e-9 relative (or 1e-9 absolute near zero) are equal. */
-function close(a: unknown, b: unknown): boolean {
-  if (typeof a === 'number' && typeof b === 'number') return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b));
-  return a === b;
-}
-
-/** Rows sorted by their first (time) column, then the rest: the engine's rows come in no order. */
-function sorted(rows: Row[]): Row[] {
-  const key = (r: Row) => JSON.stringify(r.map((v) => (typeof v === 'number' ? Number(v.toPrecision(8)) : v)));
-  return [...rows].sort((x, y) => String(x[0]).localeCompare(String(y[0])) || key(x).localeCompare(key(y)));
-}
-
-function assertSameRows(actual: WarehouseResult, expected: WarehouseResult, ordered: boolean): void {
-  assert.deepEqual(
-    actual.columns.map((c) => c.name),
-    expected.columns.map((c) => c.name),
-    'column names',
-  );
-  assert.equal(actual.rows.length, expected.rows.length, 'row count');
-  const [a, e] = ordered ? [actual.rows, expected.rows] : [sorted(actual.rows), sorted(expected.rows)];
-  a.forEach((row, i) => {
-    const ok = row.length === e[i]!.length && row.every((v, j) => close(v, e[i]![j]));
-    assert.ok(ok, `row ${i} differs:\n  engine:   ${JSON.stringify(row)}\n  expected: ${JSON.stringify(e[i])}`);
-  });
 }
 
 describe('time metrics (cumulative, offsets, custom grains, time spine) executed on the demo DuckDB', () => {
