@@ -84,7 +84,6 @@ export class SemanticCatalog {
   metric(name: string): CatalogMetric {
     const metric = this.requireMetric(name);
     name = metric.name;
-    const p = metric.type_params;
     const owner = metric.config?.meta?.owner;
     const grains = this.queryableGranularities([name]);
     return {
