@@ -5,8 +5,11 @@
 
 export type Dialect = 'duckdb' | 'bigquery';
 
-/** Value types of result columns, named as GraphQL clients see them. */
-export type ColumnType = 'STRING' | 'INTEGER' | 'FLOAT' | 'NUMERIC' | 'BOOLEAN' | 'DATE' | 'TIMESTAMP' | 'JSON';
+/**
+ * Value types of result columns, named as GraphQL clients see them. `DATETIME` (a civil time without
+ * zone) only describes stored columns (describeTables); results carry its values as TIMESTAMPs in UTC.
+ */
+export type ColumnType = 'STRING' | 'INTEGER' | 'FLOAT' | 'NUMERIC' | 'BOOLEAN' | 'DATE' | 'TIMESTAMP' | 'DATETIME' | 'JSON';
 
 export interface ResultColumn {
   name: string;

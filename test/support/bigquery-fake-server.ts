@@ -58,6 +58,8 @@ export interface FakeBehaviour {
   insertDelayMs: number;
   /** statistics.totalBytesProcessed of a dry-run job. */
   dryRunBytes: string;
+  /** tables.get answers: `dataset.table` → its schema fields (any other table: 404). */
+  tables?: Record<string, FakeField[]>;
 }
 
 const BASE = '/bigquery/v2/projects/';
@@ -161,6 +163,12 @@ export class BigQueryFakeServer {
         });
       case 'query':
         return send(res, 501, googleError({ status: 501, reason: 'notImplemented', message: 'jobs.query is not faked' }));
+      case 'table': {
+        const fields = this.behaviour.tables?.[route.table!];
+        if (!fields) return send(res, 404, googleError({ status: 404, reason: 'notFound', message: `Not found: Table ${route.projectId}:${route.table}` }));
+        const [datasetId, tableId] = route.table!.split('.');
+        return send(res, 200, { kind: 'bigquery#table', tableReference: { projectId: route.projectId, datasetId, tableId }, schema: { fields } });
+      }
     }
   }
 
@@ -221,14 +229,18 @@ export class BigQueryFakeServer {
 }
 
 export interface Route {
-  kind: 'insert' | 'getQueryResults' | 'get' | 'cancel' | 'query';
+  kind: 'insert' | 'getQueryResults' | 'get' | 'cancel' | 'query' | 'table';
   projectId: string;
   jobId?: string;
+  table?: string;
 }
 
 function routeOf(method: string, path: string): Route | undefined {
   if (!path.startsWith(BASE)) return undefined;
   const [projectId, collection, id, action, ...rest] = path.slice(BASE.length).split('/').map(decodeURIComponent);
+  if (collection === 'datasets' && id && action === 'tables' && rest.length === 1 && method === 'GET') {
+    return { kind: 'table', projectId: projectId!, table: `${id}.${rest[0]}` };
+  }
   if (rest.length > 0 || !projectId) return undefined;
   if (collection === 'jobs' && id === undefined && method === 'POST') return { kind: 'insert', projectId };
   if (collection === 'jobs' && id && action === 'cancel' && method === 'POST') return { kind: 'cancel', projectId, jobId: id };

@@ -90,6 +90,34 @@ describe('BigQueryWarehouse (fake BigQuery REST server)', () => {
     assert.equal(fake.requestsTo('cancel').length, 0);
   });
 
+  it('describes tables with tables.get: stored types (DATETIME kept apart from TIMESTAMP), missing tables left out', async () => {
+    fake.reset({
+      tables: {
+        'marts.fact_orders': [
+          { name: 'order_id', type: 'STRING' },
+          { name: 'Order_Date', type: 'DATE' },
+          { name: 'placed_at', type: 'TIMESTAMP' },
+          { name: 'updated_at', type: 'DATETIME' },
+          { name: 'total', type: 'NUMERIC' },
+        ],
+      },
+    });
+    const columns = await warehouse().describeTables([
+      { schema: 'marts', table: 'fact_orders' },
+      { schema: 'marts', table: 'ghosts' },
+    ]);
+    assert.deepEqual([...columns.keys()], ['marts.fact_orders']);
+    assert.deepEqual(Object.fromEntries(columns.get('marts.fact_orders')!), {
+      order_id: 'STRING',
+      order_date: 'DATE',
+      placed_at: 'TIMESTAMP',
+      updated_at: 'DATETIME',
+      total: 'NUMERIC',
+    });
+    const gets = fake.requests.filter((r) => r.method === 'GET' && r.path.includes('/tables/'));
+    assert.deepEqual(gets.map((r) => r.path.split('/projects/')[1]).sort(), [`${PROJECT}/datasets/marts/tables/fact_orders`, `${PROJECT}/datasets/marts/tables/ghosts`]);
+  });
+
   it('sends no parameters, labels of its own or timeout when none are given', async () => {
     await warehouse().execute('SELECT 1', {});
     const [insert] = fake.requestsTo('insert');

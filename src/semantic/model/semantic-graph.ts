@@ -90,7 +90,7 @@ export class SemanticGraph {
   /** entity name → models that have it. */
   readonly entityModels = new Map<string, ModelNode[]>();
 
-  private readonly rawTypes = new Map<Dimension, TimeValueType>();
+  private readonly storedTimes = new Map<Dimension, { type: TimeValueType; civil: boolean }>();
   readonly timeSpines: TimeSpines;
 
   constructor(
@@ -117,14 +117,31 @@ export class SemanticGraph {
    * read from the declared grain (day or coarser: DATE), the convention of dbt's date spines.
    */
   rawTimeType(model: ModelNode, dim: Dimension): TimeValueType {
-    let type = this.rawTypes.get(dim);
-    if (type === undefined) {
+    return this.storedTime(model, dim).type;
+  }
+
+  /**
+   * Whether a time column is stored as a civil time without zone (BigQuery DATETIME): it is read
+   * as a TIMESTAMP in UTC, since BigQuery compares neither DATE nor TIMESTAMP with DATETIME.
+   */
+  isCivilTime(model: ModelNode, dim: Dimension): boolean {
+    return this.storedTime(model, dim).civil;
+  }
+
+  private storedTime(model: ModelNode, dim: Dimension): { type: TimeValueType; civil: boolean } {
+    let stored = this.storedTimes.get(dim);
+    if (stored === undefined) {
       const column = dim.expr ?? dim.name;
       const known = PLAIN_COLUMN.test(column) ? this.columnTypes?.(model.def.node_relation, column) : undefined;
-      type = known === 'DATE' || known === 'TIMESTAMP' ? known : grainValueType(dimensionGrain(dim));
-      this.rawTypes.set(dim, type);
+      stored =
+        known === 'DATE' || known === 'TIMESTAMP'
+          ? { type: known, civil: false }
+          : known === 'DATETIME'
+            ? { type: 'TIMESTAMP', civil: true }
+            : { type: grainValueType(dimensionGrain(dim)), civil: false };
+      this.storedTimes.set(dim, stored);
     }
-    return type;
+    return stored;
   }
 
   /** Every measure a metric aggregates, through ratio and derived inputs. */

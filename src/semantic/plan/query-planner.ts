@@ -3,30 +3,22 @@ import type { Expr, FilterReference } from '../filter/filter-ast';
 import { parseExpression, parseWhereFilter } from '../filter/filter-parser';
 import { collectReferences } from '../filter/filter-walk';
 import type { JoinResolver, ResolvedLinkable } from '../model/join-resolver';
-import { METRIC_TIME, linkableOutputName, parseLinkableName, type GroupByInput, type LinkableName } from '../model/linkable-name';
+import { METRIC_TIME, type GroupByInput, type LinkableName } from '../model/linkable-name';
 import { dimensionGrain, grainRank, isStandardGrain, type ModelNode, type SemanticGraph } from '../model/semantic-graph';
 import { TIME_GRANULARITIES, type Dimension, type Measure, type Metric, type MetricInput, type MetricInputMeasure, type WhereFilterIntersection } from '../spec/manifest';
 import type { ConversionPlan, CumulativeSpec, FilterRef, LeafPlan, LogicalPlan, MetricExpr, SpineJoin, TimeOffset } from './logical-plan';
+import { DimensionValuesPlanner } from './dimension-values-planner';
+import { LinkableParser } from './linkable-parser';
 import type { MetricQuery } from './metric-query';
+import { resolveOrderBy } from './order-by';
+import { refKey } from './ref-key';
 import { addGrain, truncateToGrain } from './time-literal';
 
-/** A stable key for a filter reference, so each is resolved once per leaf. */
-export function refKey(ref: FilterReference): string {
-  switch (ref.type) {
-    case 'dimension':
-    case 'timeDimension':
-      return `${ref.type}:${ref.name}:${ref.grain ?? ''}:${ref.datePart ?? ''}`;
-    case 'entity':
-      return `entity:${ref.name}`;
-    case 'metric':
-      return `metric:${ref.name}:${ref.groupBy.join(',')}`;
-  }
-}
 
 /** Turns a validated metric query into a logical plan: which measures, filtered how, joined to what. */
 export class QueryPlanner {
-  private readonly timeElements = new Set<string>([METRIC_TIME]);
-  private readonly customGrains: ReadonlySet<string>;
+  private readonly parser: LinkableParser;
+  private readonly dimensionValues: DimensionValuesPlanner;
   /** Metrics being planned for a filter, to catch filters that refer to each other in a cycle. */
   private readonly metricRefStack: string[] = [];
   /** Definition filters and derived expressions are immutable: parse each once. */
@@ -36,21 +28,17 @@ export class QueryPlanner {
     private readonly graph: SemanticGraph,
     private readonly resolver: JoinResolver,
   ) {
-    this.customGrains = graph.timeSpines.customGrainNames;
-    for (const model of graph.models.values()) {
-      for (const d of model.dimensions.values()) if (d.type === 'time') this.timeElements.add(d.name);
-    }
+    this.parser = new LinkableParser(graph);
+    this.dimensionValues = new DimensionValuesPlanner(graph, resolver, this.parser);
   }
 
-  isTimeElement = (name: string): boolean => this.timeElements.has(name);
-
   plan(query: MetricQuery): LogicalPlan {
-    if (query.metrics.length === 0) return this.dimensionValuesPlan(query);
+    if (query.metrics.length === 0) return this.dimensionValues.plan(query);
     const queryFilters = query.where.map((w) => parseWhereFilter(w));
     const requested = query.metrics.map((m) => this.metric(m.name));
     const defaultGrain = this.defaultMetricTimeGrain(requested);
     const groupByNames = query.groupBy.map((g) => {
-      const name = parseLinkableName(g, this.isTimeElement, 'INVALID_GROUP_BY', this.customGrains);
+      const name = this.parser.parse(g, 'INVALID_GROUP_BY');
       // metric_time without a grain: one grain for every measure, so the leaves line up.
       return name.element === METRIC_TIME && !name.grain && !name.datePart ? { ...name, grain: defaultGrain } : name;
     });
@@ -73,83 +61,8 @@ export class QueryPlanner {
       if (outputs.has(m.outputName)) throw new SemanticError('INVALID_QUERY', `Two output columns are named '${m.outputName}': give one an alias.`);
       outputs.add(m.outputName);
     }
-    const orderBy = query.orderBy.map((o) => ({ outputName: this.orderByName(o, groupByNames, groupBy, metrics), desc: o.descending }));
+    const orderBy = query.orderBy.map((o) => ({ outputName: resolveOrderBy(o, groupByNames, groupBy, metrics, this.parser), desc: o.descending }));
     return { groupBy, leaves: [...leaves.values()], metrics, orderBy, limit: query.limit };
-  }
-
-  /** A query of group-bys alone: their distinct values. */
-  private dimensionValuesPlan(query: MetricQuery): LogicalPlan {
-    const names = query.groupBy.map((g) => parseLinkableName(g, this.isTimeElement, 'INVALID_GROUP_BY', this.customGrains));
-    const first = names.find((n) => n.element !== METRIC_TIME);
-    const model = first ? this.homeOf(first) : undefined;
-    const subject = 'this query';
-    const spineTimes: NonNullable<LogicalPlan['dimensionValues']>['spineTimes'] = [];
-    const groupBy = names.map((n, index) => {
-      if (n.element !== METRIC_TIME) return this.resolver.resolveFrom(n, model!, subject, 'INVALID_GROUP_BY');
-      if (n.entityPath.length > 0) throw new SemanticError('INVALID_GROUP_BY', `metric_time takes no entity prefix; use 'metric_time' with a grain.`);
-      // Without metrics, metric_time is the time spine's day unless a grain is asked for (MetricFlow: DAY).
-      const grain = n.grain ?? 'day';
-      const custom = this.graph.timeSpines.customGrains.get(grain);
-      spineTimes.push({
-        index,
-        outputName: linkableOutputName([], METRIC_TIME, n.datePart ? undefined : grain, n.datePart),
-        grain: custom ? custom.grain : grain,
-        datePart: n.datePart,
-        customColumn: custom?.custom.get(grain),
-      });
-      return undefined;
-    });
-    const spine = spineTimes.length > 0 ? this.graph.timeSpines.forGrain(spineTimes.reduce((a, t) => (grainRank(t.grain) < grainRank(a) ? t.grain : a), 'year'), 'metric_time without metrics') : undefined;
-    const filters = query.where.map((w) => parseWhereFilter(w));
-    const filterRefs = new Map<string, FilterRef>();
-    for (const f of filters) {
-      for (const ref of collectReferences(f)) {
-        if (ref.type === 'metric' || !model) {
-          throw new SemanticError('INVALID_FILTER', 'A query without metrics can filter on dimensions and entities only; constrain metric_time with startTime/endTime.');
-        }
-        const input: GroupByInput = ref.type === 'entity' ? { name: ref.name } : { name: ref.name, grain: ref.grain, datePart: ref.datePart };
-        const name = parseLinkableName(input, this.isTimeElement, 'INVALID_FILTER', this.customGrains);
-        if (name.element === METRIC_TIME) throw new SemanticError('INVALID_FILTER', 'Constrain metric_time with startTime/endTime in a query without metrics.');
-        filterRefs.set(refKey(ref), this.resolver.resolveFrom(name, model, subject, 'INVALID_FILTER'));
-      }
-    }
-    const outputs = names.map((_, i) => groupBy[i]?.outputName ?? spineTimes.find((t) => t.index === i)!.outputName);
-    if (new Set(outputs).size !== outputs.length) throw new SemanticError('INVALID_GROUP_BY', 'A group-by is asked for twice.');
-    const grain = spineTimes.find((t) => !t.datePart && !t.customColumn)?.grain ?? 'day';
-    const plan: LogicalPlan = {
-      dimensionValues: {
-        model,
-        groupBy,
-        spineTimes,
-        spine,
-        filters,
-        filterRefs,
-        start: query.startTime && truncateToGrain(query.startTime, grain),
-        end: query.endTime && addGrain(truncateToGrain(query.endTime, grain), grain, 1),
-      },
-      groupBy: outputs.map((outputName, i) => ({ outputName, kind: groupBy[i]?.kind ?? 'time' })),
-      leaves: [],
-      metrics: [],
-      orderBy: [],
-      limit: query.limit,
-    };
-    plan.orderBy = query.orderBy.map((o) => ({ outputName: this.orderByName(o, names, plan.groupBy, []), desc: o.descending }));
-    return plan;
-  }
-
-  /** The model a dimension-only query reads: where the name's first entity is unique (its primary model). */
-  private homeOf(name: LinkableName): ModelNode {
-    const entity = name.entityPath[0] ?? name.element;
-    const homes = (this.graph.entityModels.get(entity) ?? []).filter((m) => m.primaryEntity === entity && m.isJoinTarget(entity));
-    if (homes.length === 0) {
-      throw new SemanticError(
-        'INVALID_GROUP_BY',
-        `'${linkableOutputName(name.entityPath, name.element)}' cannot be listed without a metric: no semantic model has '${entity}' as its primary entity.`,
-        didYouMean(entity, [...this.graph.entityModels.keys()]),
-      );
-    }
-    // A current-state model over a versioned one: the version-free model lists each key once.
-    return homes.find((m) => !m.validity) ?? homes[0]!;
   }
 
   /**
@@ -386,7 +299,7 @@ export class QueryPlanner {
       }
     }
     const property = (name: string, measure: Measure): ResolvedLinkable =>
-      this.resolver.resolve(parseLinkableName({ name }, this.isTimeElement), measure, metric.name, 'INVALID_GROUP_BY');
+      this.resolver.resolve(this.parser.parse({ name }, 'INVALID_GROUP_BY'), measure, metric.name, 'INVALID_GROUP_BY');
     const conversionFilters = this.filtersOf(params.conversion_measure.filter, `metric '${metric.name}' conversion measure filter`);
     void ctx;
     return {
@@ -408,7 +321,7 @@ export class QueryPlanner {
     if (ref.type === 'metric') return this.metricRef(ref, measure, metricName);
     const input: GroupByInput =
       ref.type === 'entity' ? { name: ref.name } : { name: ref.name, grain: ref.grain, datePart: ref.datePart };
-    const name: LinkableName = parseLinkableName(input, this.isTimeElement, 'INVALID_FILTER', this.customGrains);
+    const name: LinkableName = this.parser.parse(input, 'INVALID_FILTER');
     return this.resolver.resolve(name, measure, metricName, 'INVALID_FILTER');
   }
 
@@ -423,7 +336,7 @@ export class QueryPlanner {
       throw new SemanticError('INVALID_FILTER', `${where}: name the entity to group the metric by, e.g. group_by=['customer'].`);
     }
     const entities = ref.groupBy.map((g) => {
-      const resolved = this.resolver.resolve(parseLinkableName({ name: g }, this.isTimeElement, 'INVALID_FILTER'), measure, metricName, 'INVALID_FILTER');
+      const resolved = this.resolver.resolve(this.parser.parse({ name: g }, 'INVALID_FILTER'), measure, metricName, 'INVALID_FILTER');
       if (resolved.kind !== 'entity') {
         throw new SemanticError('INVALID_FILTER', `${where}: '${g}' is not an entity; a metric in a filter is grouped by entities only.`);
       }
@@ -458,34 +371,6 @@ export class QueryPlanner {
       start: query.startTime ? truncateToGrain(query.startTime, grain) : undefined,
       end: query.endTime ? addGrain(truncateToGrain(query.endTime, grain), grain, 1) : undefined,
     };
-  }
-
-  private orderByName(
-    o: MetricQuery['orderBy'][number],
-    names: LinkableName[],
-    groupBy: LogicalPlan['groupBy'],
-    metrics: LogicalPlan['metrics'],
-  ): string {
-    const outputs = [...groupBy.map((g) => g.outputName), ...metrics.map((m) => m.outputName)];
-    let wanted = o.name;
-    if (o.groupBy) {
-      const parsed = parseLinkableName(o.groupBy, this.isTimeElement, 'INVALID_ORDER_BY', this.customGrains);
-      const exact = linkableOutputName(parsed.entityPath, parsed.element, parsed.grain, parsed.datePart);
-      if (outputs.includes(exact)) return exact;
-      wanted = [...parsed.entityPath, parsed.element].join('__');
-      if (parsed.grain || parsed.datePart) {
-        throw new SemanticError('INVALID_ORDER_BY', `Cannot order by '${exact}': group by it too, or order by one of ${outputs.join(', ')}.`, didYouMean(exact, outputs));
-      }
-    }
-    if (wanted && outputs.includes(wanted)) return wanted;
-    // `metric_time` (or `customer__country`) ordering a group-by asked for with a grain.
-    const index = names.findIndex((n) => [...n.entityPath, n.element].join('__') === wanted);
-    if (index >= 0) return groupBy[index]!.outputName;
-    throw new SemanticError(
-      'INVALID_ORDER_BY',
-      `Cannot order by '${wanted}': order by a metric or group-by of the query (${outputs.join(', ')}).`,
-      didYouMean(wanted ?? '', outputs),
-    );
   }
 }
 

@@ -3,9 +3,8 @@ import type { ComparisonOp, Expr } from '../filter/filter-ast';
 import type { ResolvedLinkable } from '../model/join-resolver';
 import type { TimeValueType } from '../model/semantic-graph';
 import type { FilterRef } from '../plan/logical-plan';
-import { refKey } from '../plan/query-planner';
+import { refKey } from '../plan/ref-key';
 import { addGrain, formatTimeParameter, parseTimeLiteral, truncateToGrain } from '../plan/time-literal';
-import type { Dimension } from '../spec/manifest';
 import { exprToSql } from './expr-to-sql';
 import type { SqlExpr } from './sql-node';
 
@@ -36,13 +35,8 @@ export class FilterCompiler {
   ) {}
 
   /** `column op value` on the stored column, so that BigQuery prunes partitions on it. */
-  static boundPredicate(dimension: Dimension, type: TimeValueType, op: '>=' | '<', value: Date): SqlExpr {
-    return {
-      k: 'binary',
-      op,
-      left: { k: 'definition', sql: dimension.expr ?? dimension.name },
-      right: { k: 'cast', arg: { k: 'param', value: formatTimeParameter(value, type) }, type },
-    };
+  static boundPredicate(stored: SqlExpr, type: TimeValueType, op: '>=' | '<', value: Date): SqlExpr {
+    return { k: 'binary', op, left: stored, right: { k: 'cast', arg: { k: 'param', value: formatTimeParameter(value, type) }, type } };
   }
 
   compile(expr: Expr): SqlExpr {

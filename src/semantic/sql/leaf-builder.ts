@@ -4,7 +4,7 @@ import { collectReferences } from '../filter/filter-walk';
 import type { ResolvedLinkable } from '../model/join-resolver';
 import { grainRank, type SemanticGraph } from '../model/semantic-graph';
 import type { LeafPlan, SpineJoin, TimeSpineRef } from '../plan/logical-plan';
-import { refKey } from '../plan/query-planner';
+import { refKey } from '../plan/ref-key';
 import { addGrain } from '../plan/time-literal';
 import { ConversionLeafBuilder } from './conversion-leaf-builder';
 import { compileFilters } from './filter-compiler';

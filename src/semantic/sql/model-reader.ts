@@ -5,25 +5,32 @@ import type { Dimension, Measure } from '../spec/manifest';
 import { FilterCompiler, type TimeBound } from './filter-compiler';
 import { and, col, type FromItem, type JoinNode, type SelectNode, type SqlExpr } from './sql-node';
 
+/** A dimension's column as stored; a civil time (BigQuery DATETIME) read as a TIMESTAMP in UTC. */
+function storedTimeExpr(graph: SemanticGraph, model: ModelNode, dim: Dimension): SqlExpr {
+  const column: SqlExpr = { k: 'definition', sql: dim.expr ?? dim.name };
+  return dim.type === 'time' && graph.isCivilTime(model, dim) ? { k: 'cast', arg: column, type: 'TIMESTAMP' } : column;
+}
+
 /** One model read once: the fact (`m`) or a joined model (`j1`, `j2`, …), with the columns it must project. */
 class ModelInstance {
-  readonly projections = new Map<string, { alias: string; sql: string }>();
+  readonly projections = new Map<string, { alias: string; expr: SqlExpr }>();
   private readonly used = new Set<string>();
   readonly pushdown: SqlExpr[] = [];
 
   constructor(
     readonly model: ModelNode,
     readonly alias: string,
+    private readonly graph: SemanticGraph,
   ) {}
 
   /** The alias under which this instance projects `sql` (named after `preferred`, unique within the instance). */
-  project(key: string, preferred: string, sql: string): string {
+  project(key: string, preferred: string, sql: string | SqlExpr): string {
     const existing = this.projections.get(key);
     if (existing) return existing.alias;
     let alias = preferred;
     for (let i = 2; this.used.has(alias); i++) alias = `${preferred}_${i}`;
     this.used.add(alias);
-    this.projections.set(key, { alias, sql });
+    this.projections.set(key, { alias, expr: typeof sql === 'string' ? { k: 'definition', sql } : sql });
     return alias;
   }
 
@@ -33,14 +40,14 @@ class ModelInstance {
 
   dimension(name: string): SqlExpr {
     const dim = this.model.dimensions.get(name)!;
-    return col(this.alias, this.project(`dimension:${name}`, name, dim.expr ?? dim.name));
+    return col(this.alias, this.project(`dimension:${name}`, name, storedTimeExpr(this.graph, this.model, dim)));
   }
 
   toFrom(): FromItem {
     return {
       k: 'subquery',
       query: {
-        columns: [...this.projections.values()].map((p) => ({ expr: { k: 'definition', sql: p.sql }, alias: p.alias })),
+        columns: [...this.projections.values()].map((p) => ({ expr: p.expr, alias: p.alias })),
         from: { k: 'table', relation: this.model.def.node_relation, alias: this.model.def.node_relation.alias },
         where: and(this.pushdown),
       },
@@ -79,7 +86,7 @@ export class ModelReader {
      */
     private readonly joinType: 'LEFT' | 'FULL' = 'LEFT',
   ) {
-    this.base = new ModelInstance(model, 'm');
+    this.base = new ModelInstance(model, 'm', graph);
   }
 
   get alias(): string {
@@ -185,7 +192,8 @@ export class ModelReader {
     }
     for (const b of tightest(bounds)) {
       const { path, dimension, rawType } = b.linkable;
-      this.instanceFor(path).pushdown.push(FilterCompiler.boundPredicate(dimension, rawType, b.op, b.value));
+      const instance = this.instanceFor(path);
+      instance.pushdown.push(FilterCompiler.boundPredicate(storedTimeExpr(this.graph, instance.model, dimension), rawType, b.op, b.value));
     }
   }
 
@@ -197,7 +205,7 @@ export class ModelReader {
       key += `>${step.entity}:${step.to.name}`;
       let join = this.joins.get(key);
       if (!join) {
-        const instance = new ModelInstance(step.to, `j${this.joins.size + 1}`);
+        const instance = new ModelInstance(step.to, `j${this.joins.size + 1}`, this.graph);
         const on: SqlExpr = { k: 'binary', op: '=', left: current.entity(step.entity), right: instance.entity(step.entity) };
         const window = step.to.validity ? this.validAtFactTime(instance, step.to.validity) : [];
         join = { instance, on: window.length > 0 ? { k: 'and', args: [on, ...window] } : on };
@@ -228,7 +236,8 @@ export class ModelReader {
     const at: SqlExpr = factType === fromType ? factTime : { k: 'cast', arg: factTime, type: fromType };
     // An open window ends at the end of time. COALESCE, not `OR to IS NULL`: with an OR, DuckDB
     // cannot hash-join on the entity and falls back to a nested loop (500× slower on the demo).
-    const endOfTime: SqlExpr = { k: 'cast', arg: { k: 'param', value: fromType === 'DATE' ? '9999-12-31' : '9999-12-31 23:59:59' }, type: fromType };
+    const toType = this.graph.rawTimeType(instance.model, validity.to);
+    const endOfTime: SqlExpr = { k: 'cast', arg: { k: 'param', value: toType === 'DATE' ? '9999-12-31' : '9999-12-31 23:59:59' }, type: toType };
     return [
       { k: 'binary', op: '>=', left: at, right: instance.dimension(validity.from.name) },
       { k: 'binary', op: '<', left: at, right: { k: 'func', name: 'coalesce', args: [to, endOfTime] } },

@@ -2,7 +2,7 @@ import type { Expr } from '../filter/filter-ast';
 import { collectReferences } from '../filter/filter-walk';
 import { grainValueType, type SemanticGraph } from '../model/semantic-graph';
 import type { FilterRef, LeafPlan, SpineJoin } from '../plan/logical-plan';
-import { refKey } from '../plan/query-planner';
+import { refKey } from '../plan/ref-key';
 import type { Measure } from '../spec/manifest';
 import { compileFilters } from './filter-compiler';
 import { measureAggregate } from './measure-aggregate';

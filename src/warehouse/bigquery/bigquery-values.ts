@@ -27,6 +27,11 @@ const COLUMN_TYPES: Record<string, ColumnType> = {
 /** Label keys and values: lowercase letters, digits, `_` and `-`, at most 63 characters. */
 const LABEL_MAX = 63;
 
+/** A stored column's type, for the engine: DATETIME stays DATETIME (compared as a TIMESTAMP in UTC). */
+export function storedColumnTypeOf(field: TableField): ColumnType {
+  return String(field.type).toUpperCase() === 'DATETIME' ? 'DATETIME' : columnTypeOf(field);
+}
+
 export function columnTypeOf(field: TableField): ColumnType {
   // A repeated scalar is an array, which only JSON can carry.
   if (field.mode === 'REPEATED') return 'JSON';

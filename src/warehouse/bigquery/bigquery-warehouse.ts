@@ -20,7 +20,7 @@ import {
   type Warehouse,
   type WarehouseResult,
 } from '../warehouse';
-import { columnTypeOf, parameterTypes, sanitizeLabels, toColumns, toRow } from './bigquery-values';
+import { storedColumnTypeOf, parameterTypes, sanitizeLabels, toColumns, toRow } from './bigquery-values';
 
 export interface BigQueryWarehouseOptions {
   projectId: string;
@@ -115,7 +115,7 @@ export class BigQueryWarehouse implements Warehouse {
             .table(t.table)
             .getMetadata();
           const fields = (metadata as { schema?: { fields?: TableField[] } }).schema?.fields ?? [];
-          out.set(tableKey(t), new Map(fields.map((f) => [String(f.name).toLowerCase(), columnTypeOf(f)])));
+          out.set(tableKey(t), new Map(fields.map((f) => [String(f.name).toLowerCase(), storedColumnTypeOf(f)])));
         } catch (error) {
           if ((error as GoogleErrorLike).code !== 404) throw this.toWarehouseError(error);
         }

@@ -105,6 +105,15 @@ describe('time columns typed by the warehouse', () => {
     assert.equal(parameters.p0, '2024-02-26 00:00:00', 'startTime widened to the start of its ISO week');
   });
 
+  it('reads a BigQuery DATETIME (civil time) as a TIMESTAMP in UTC: in the projection and in the pruning bound', () => {
+    const civil = engine.withColumnTypes((relation, column) => (relation.alias === 'clicks' && column === 'clicked_at' ? 'DATETIME' : undefined));
+    const { sql, parameters } = civil.compile({ metrics: ['clicks'], groupBy: ['metric_time__day'], startTime: '2024-03-01', endTime: '2024-03-02' }, 'bigquery');
+    assert.match(sql, /CAST\(clicked_at AS TIMESTAMP\) AS `clicked_at`/);
+    assert.match(sql, /WHERE CAST\(clicked_at AS TIMESTAMP\) >= CAST\(@p0 AS TIMESTAMP\) AND CAST\(clicked_at AS TIMESTAMP\) < CAST\(@p1 AS TIMESTAMP\)/);
+    assert.match(sql, /DATE\(`m`\.`clicked_at`\) AS `metric_time__day`/);
+    assert.deepEqual(parameters, { p0: '2024-03-01 00:00:00', p1: '2024-03-03 00:00:00' });
+  });
+
   it('without the warehouse, reads the declared grain (day or coarser: a DATE)', () => {
     const untyped = new SemanticEngine(engine.manifest);
     const { sql } = untyped.compile({ metrics: ['clicks'], groupBy: ['metric_time__week'] }, 'bigquery');
