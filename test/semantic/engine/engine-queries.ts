@@ -248,6 +248,13 @@ export const ENGINE_QUERIES: readonly NamedQuery[] = [
     input: { metrics: ['revenue'], groupBy: ['metric_time__month'], where: ["{{ Metric('orders', group_by=['customer']) }} >= 2"] },
   },
 
+  {
+    name: 'saved-weekly-growth',
+    covers: 'saved query over cumulative, derived and offset metrics with where filters on metric_time',
+    input: { savedQuery: 'weekly_growth' },
+  },
+  { name: 'saved-month-end-stock-by-category', covers: 'saved query over semi-additive metrics', input: { savedQuery: 'month_end_stock_by_category' } },
+
   // ---- queries without metrics -------------------------------------------------------------------------
   { name: 'months-without-metrics', covers: 'metric_time alone: the spine\'s periods in range', input: { groupBy: ['metric_time__month'], startTime: '2024-01-10', endTime: '2024-03-02' } },
   {

@@ -27,7 +27,7 @@ describe('the demo semantic layer (semantic-layer/)', () => {
     ]) {
       assert.ok(metrics.has(name), `metric ${name}`);
     }
-    assert.deepEqual(manifest.saved_queries.map((q) => q.name).sort(), ['daily_engagement', 'revenue_by_state_monthly']);
+    assert.deepEqual(manifest.saved_queries.map((q) => q.name).sort(), ['daily_engagement', 'month_end_stock_by_category', 'revenue_by_state_monthly', 'weekly_growth']);
   });
 
   it('documents every metric with a label, a description and an owner', () => {
