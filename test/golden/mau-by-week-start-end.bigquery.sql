@@ -8,7 +8,7 @@ WITH `leaf_0` AS (
     SELECT
       DATE_TRUNC(`ts`.`period`, ISOWEEK) AS `metric_time__week`,
       `ts`.`period` AS `spine_period`,
-      COUNT(DISTINCT `r`.`engaged_users`) AS `engaged_users`
+      SUM(`r`.`engaged_users`) AS `engaged_users`
     FROM (
       SELECT
         date_day AS `period`
@@ -16,18 +16,54 @@ WITH `leaf_0` AS (
       WHERE date_day >= CAST(@p0 AS DATE) AND date_day < CAST(@p1 AS DATE)
     ) AS `ts`
     INNER JOIN (
-      SELECT DISTINCT
-        `m`.`event_date` AS `row_period`,
-        `m`.`engaged_users` AS `engaged_users`
+      SELECT
+        `c`.`row_period` AS `row_period`,
+        SUM(`c`.`change`) AS `engaged_users`
       FROM (
+        WITH `activity_spans` AS (
+          SELECT
+            MIN(`n`.`active_day`) AS `span_start`,
+            DATE_ADD(MAX(`n`.`active_day`), INTERVAL 30 DAY) AS `span_end`
+          FROM (
+            SELECT
+              `s`.`active_day` AS `active_day`,
+              `s`.`active_value` AS `active_value`,
+              SUM(`s`.`starts_span`) OVER (PARTITION BY `s`.`active_value` ORDER BY `s`.`active_day` ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS `span`
+            FROM (
+              SELECT
+                `a`.`active_day` AS `active_day`,
+                `a`.`active_value` AS `active_value`,
+                CASE WHEN MAX(`a`.`active_day`) OVER (PARTITION BY `a`.`active_value` ORDER BY `a`.`active_day` ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) >= DATE_SUB(`a`.`active_day`, INTERVAL 30 DAY) THEN 0 ELSE 1 END AS `starts_span`
+              FROM (
+                SELECT DISTINCT
+                  `m`.`event_date` AS `active_day`,
+                  `m`.`engaged_users` AS `active_value`
+                FROM (
+                  SELECT
+                    event_date AS `event_date`,
+                    user_id AS `engaged_users`
+                  FROM `marts`.`fct_user_engagement` AS `fct_user_engagement`
+                  WHERE event_date >= CAST(@p2 AS DATE) AND event_date < CAST(@p3 AS DATE)
+                ) AS `m`
+              ) AS `a`
+            ) AS `s`
+          ) AS `n`
+          GROUP BY `n`.`active_value`, `n`.`span`
+        )
         SELECT
-          event_date AS `event_date`,
-          user_id AS `engaged_users`
-        FROM `marts`.`fct_user_engagement` AS `fct_user_engagement`
-        WHERE event_date >= CAST(@p2 AS DATE) AND event_date < CAST(@p3 AS DATE)
-      ) AS `m`
-    ) AS `r` ON `r`.`row_period` <= `ts`.`period` AND `r`.`row_period` > DATE_SUB(`ts`.`period`, INTERVAL 30 DAY)
+          `p`.`span_start` AS `row_period`,
+          1 AS `change`
+        FROM `activity_spans` AS `p`
+        UNION ALL
+        SELECT
+          `p`.`span_end` AS `row_period`,
+          -1 AS `change`
+        FROM `activity_spans` AS `p`
+      ) AS `c`
+      GROUP BY `c`.`row_period`
+    ) AS `r` ON `r`.`row_period` <= `ts`.`period`
     GROUP BY DATE_TRUNC(`ts`.`period`, ISOWEEK), `ts`.`period`
+    HAVING SUM(`r`.`engaged_users`) > 0
   ) AS `d`
 )
 SELECT

@@ -78,7 +78,8 @@ export class SpineLeafBuilder {
     if (!cumulative) conditions.push({ k: 'binary', op: '=', left: rowTime, right: anchor });
     else {
       conditions.push({ k: 'binary', op: '<=', left: rowTime, right: anchor });
-      if (cumulative.window) {
+      // Span changes are summed from the start of time; the window is in the spans already.
+      if (cumulative.window && !(reduced && this.countsActivity())) {
         const start: SqlExpr = { k: 'dateAdd', arg: anchor, count: -cumulative.window.count, grain: cumulative.window.granularity, type: 'DATE' };
         conditions.push({ k: 'binary', op: '>', left: rowTime, right: start });
       } else if (cumulative.grainToDate) {
@@ -105,6 +106,8 @@ export class SpineLeafBuilder {
       joins: [{ type: 'INNER', item: { k: 'subquery', query: rows, alias: 'r' }, on: and(conditions) }],
       where: and([...outer.where, ...periodStarts]),
       groupBy: rollUp ? [...groupExprs, period] : groupExprs,
+      // Counted from span changes, a day no value is active on sums to 0: the window join has no row there.
+      having: reduced && this.countsActivity() ? { k: 'binary', op: '>', left: this.combine(leaf.measures[0]!), right: { k: 'definition', sql: '0' } } : undefined,
     };
     return rollUp ? this.periodAgg(aggregated, cumulative!.periodAgg) : aggregated;
   }
@@ -192,7 +195,8 @@ export class SpineLeafBuilder {
           groupBy: [f('row_period'), ...keys.map((k) => f(k.alias))],
         };
       }
-      // A window (or an offset): the distinct values of each day.
+      if (this.countsActivity()) return this.activityChanges(day, value, where);
+      // An offset alone: the distinct values of each day.
       return { distinct: true, columns: [{ expr: day, alias: 'row_period' }, ...keys, { expr: value, alias: measure.name }], ...this.reader.from(), where: and(where) };
     }
     const partials: Column[] = leaf.measures.flatMap((m): Column[] => {
@@ -213,6 +217,76 @@ export class SpineLeafBuilder {
     };
   }
 
+  /**
+   * A distinct count over a window of fixed length (days, weeks): WAU, MAU. Joining every day to
+   * every value seen in its window multiplies rows by the window's length; instead each value's
+   * active days are merged into spans it stays counted over ([first day, last day + window)), and
+   * the spans become +1 / −1 changes on their bounds. A spine day's count is the sum of the
+   * changes up to it (the all-time join), and a day counting nobody has no row, as with the join.
+   */
+  private countsActivity(): boolean {
+    const { cumulative } = this.join;
+    const measure = this.leaf.measures[0]!;
+    return measure.agg === 'count_distinct' && !!cumulative?.window && ['day', 'week'].includes(cumulative.window.granularity);
+  }
+
+  private activityChanges(day: SqlExpr, value: SqlExpr, where: SqlExpr[]): SelectNode {
+    const window = this.join.cumulative!.window!;
+    const measure = this.leaf.measures[0]!;
+    const keys = this.rowColumns;
+    const active: SelectNode = { distinct: true, columns: [{ expr: day, alias: 'active_day' }, ...keys, { expr: value, alias: 'active_value' }], ...this.reader.from(), where: and(where) };
+    const a = (alias: string) => col('a', alias);
+    const perValue = [a('active_value'), ...keys.map((k) => a(k.alias))];
+    const previous: SqlExpr = { k: 'window', fn: 'MAX', arg: a('active_day'), partitionBy: perValue, orderBy: [{ expr: a('active_day'), desc: false }], frame: 'preceding' };
+    // A day starts a new span unless the value was active within the window before it.
+    const starts: SelectNode = {
+      columns: [
+        { expr: a('active_day'), alias: 'active_day' },
+        ...keys.map((k) => ({ expr: a(k.alias), alias: k.alias })),
+        { expr: a('active_value'), alias: 'active_value' },
+        {
+          expr: { k: 'case', whens: [{ when: { k: 'binary', op: '>=', left: previous, right: { k: 'dateAdd', arg: a('active_day'), count: -window.count, grain: window.granularity, type: 'DATE' } }, then: { k: 'definition', sql: '0' } }], else: { k: 'definition', sql: '1' } },
+          alias: 'starts_span',
+        },
+      ],
+      from: { k: 'subquery', query: active, alias: 'a' },
+    };
+    const s = (alias: string) => col('s', alias);
+    const numbered: SelectNode = {
+      columns: [
+        ...['active_day', ...keys.map((k) => k.alias), 'active_value'].map((alias) => ({ expr: s(alias), alias })),
+        {
+          expr: { k: 'window', fn: 'SUM', arg: s('starts_span'), partitionBy: [s('active_value'), ...keys.map((k) => s(k.alias))], orderBy: [{ expr: s('active_day'), desc: false }], frame: 'running' },
+          alias: 'span',
+        },
+      ],
+      from: { k: 'subquery', query: starts, alias: 's' },
+    };
+    const n = (alias: string) => col('n', alias);
+    const spans: SelectNode = {
+      columns: [
+        ...keys.map((k) => ({ expr: n(k.alias), alias: k.alias })),
+        { expr: { k: 'aggregate', fn: 'MIN', arg: n('active_day') }, alias: 'span_start' },
+        { expr: { k: 'dateAdd', arg: { k: 'aggregate', fn: 'MAX', arg: n('active_day') }, count: window.count, grain: window.granularity, type: 'DATE' }, alias: 'span_end' },
+      ],
+      from: { k: 'subquery', query: numbered, alias: 'n' },
+      groupBy: [n('active_value'), ...keys.map((k) => n(k.alias)), n('span')],
+    };
+    const p = (alias: string) => col('p', alias);
+    // The spans are read twice (their starts and their ends): a CTE, so they are computed once.
+    const change = (bound: string, delta: number): SelectNode => ({
+      columns: [{ expr: p(bound), alias: 'row_period' }, ...keys.map((k) => ({ expr: p(k.alias), alias: k.alias })), { expr: { k: 'definition', sql: String(delta) }, alias: 'change' }],
+      from: { k: 'cteRef', name: 'activity_spans', alias: 'p' },
+    });
+    const changes: SelectNode = { ctes: [{ name: 'activity_spans', query: spans }], ...change('span_start', 1), unionAll: [change('span_end', -1)] };
+    const c = (alias: string) => col('c', alias);
+    return {
+      columns: [{ expr: c('row_period'), alias: 'row_period' }, ...keys.map((k) => ({ expr: c(k.alias), alias: k.alias })), { expr: { k: 'aggregate', fn: 'SUM', arg: c('change') }, alias: measure.name }],
+      from: { k: 'subquery', query: changes, alias: 'c' },
+      groupBy: [c('row_period'), ...keys.map((k) => c(k.alias))],
+    };
+  }
+
   /** The aggregate over the reduced rows a spine period joins. */
   private combine(m: Measure): SqlExpr {
     const r = (alias: string) => col('r', alias);
@@ -224,7 +298,7 @@ export class SpineLeafBuilder {
       case 'average':
         return { k: 'ratio', num: { k: 'aggregate', fn: 'SUM', arg: r(`${m.name}__sum`) }, den: { k: 'aggregate', fn: 'SUM', arg: r(`${m.name}__count`) } };
       case 'count_distinct':
-        return this.join.cumulative && !this.join.cumulative.window
+        return (this.join.cumulative && !this.join.cumulative.window) || this.countsActivity()
           ? { k: 'aggregate', fn: 'SUM', arg: r(m.name) }
           : { k: 'aggregate', fn: 'COUNT', arg: r(m.name), distinct: true };
       default:

@@ -33,7 +33,7 @@ export type SqlExpr =
   /** `arg` moved by `count` periods of `grain`, keeping its type; month arithmetic clamps to the month's last day. */
   | { k: 'dateAdd'; arg: SqlExpr; count: number; grain: string; type: 'DATE' | 'TIMESTAMP' }
   /** A window function over the whole partition (`frame: 'all'`) or the default frame. */
-  | { k: 'window'; fn: WindowFunction; arg: SqlExpr; partitionBy: SqlExpr[]; orderBy?: { expr: SqlExpr; desc: boolean }[]; frame?: 'all' }
+  | { k: 'window'; fn: WindowFunction; arg: SqlExpr; partitionBy: SqlExpr[]; orderBy?: { expr: SqlExpr; desc: boolean }[]; frame?: WindowFrame }
   /** A fresh unique id per row (MetricFlow's `mf_internal_uuid` for conversion events). */
   | { k: 'uuid' }
   /** A percentile aggregate (median is 0.5); `fraction` comes from the definitions, never from a caller. */
@@ -42,6 +42,8 @@ export type SqlExpr =
 export type BinaryOp = '=' | '!=' | '<' | '<=' | '>' | '>=' | '+' | '-' | '*' | '/';
 export type AggregateFunction = 'SUM' | 'COUNT' | 'AVG' | 'MIN' | 'MAX';
 export type WindowFunction = AggregateFunction | 'FIRST_VALUE' | 'LAST_VALUE';
+/** The whole partition; the rows up to this one; the rows before this one. */
+export type WindowFrame = 'all' | 'running' | 'preceding';
 /** Scalar functions the renderer knows how to spell in every dialect. */
 export type SqlFunction =
   | 'lower'
@@ -79,8 +81,11 @@ export interface SelectNode {
   joins?: JoinNode[];
   where?: SqlExpr;
   groupBy?: SqlExpr[];
+  having?: SqlExpr;
   orderBy?: { expr: SqlExpr; desc: boolean }[];
   limit?: SqlExpr;
+  /** Further SELECTs appended with UNION ALL (same columns; no ORDER BY or LIMIT on any). */
+  unionAll?: SelectNode[];
 }
 
 export const col = (table: string | undefined, name: string): SqlExpr => ({ k: 'column', table, name });

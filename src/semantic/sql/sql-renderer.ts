@@ -1,6 +1,6 @@
 import type { CastType } from '../filter/filter-ast';
 import type { NodeRelation } from '../spec/manifest';
-import type { FromItem, SelectNode, SqlExpr, SqlFunction } from './sql-node';
+import type { FromItem, SelectNode, SqlExpr, SqlFunction, WindowFrame } from './sql-node';
 
 export type ParameterValue = string | number | boolean;
 
@@ -9,6 +9,12 @@ export interface CompiledSql {
   sql: string;
   parameters: Record<string, ParameterValue>;
 }
+
+const FRAMES: Record<WindowFrame, string> = {
+  all: 'ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING',
+  running: 'ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW',
+  preceding: 'ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING',
+};
 
 const PRECEDENCE: Record<string, number> = { or: 1, and: 2, not: 3, compare: 4, '+': 5, '-': 5, '*': 6, '/': 6 };
 
@@ -67,11 +73,13 @@ export abstract class SqlRenderer {
     if (node.groupBy && node.groupBy.length > 0) {
       lines.push(`${indent}GROUP BY ${node.groupBy.map((g) => this.expr(g)).join(', ')}`);
     }
+    if (node.having) lines.push(`${indent}HAVING ${this.expr(node.having)}`);
     if (node.orderBy && node.orderBy.length > 0) {
       // NULLs last either way: warehouses disagree on the default, and top-N results must not.
       lines.push(`${indent}ORDER BY ${node.orderBy.map((o) => `${this.expr(o.expr)}${o.desc ? ' DESC' : ''} NULLS LAST`).join(', ')}`);
     }
     if (node.limit) lines.push(`${indent}LIMIT ${this.expr(node.limit)}`);
+    for (const next of node.unionAll ?? []) lines.push(`${indent}UNION ALL`, this.select(next, indent));
     return lines.join('\n');
   }
 
@@ -154,7 +162,7 @@ export abstract class SqlRenderer {
         const over: string[] = [];
         if (e.partitionBy.length > 0) over.push(`PARTITION BY ${e.partitionBy.map((x) => this.expr(x)).join(', ')}`);
         if (e.orderBy && e.orderBy.length > 0) over.push(`ORDER BY ${e.orderBy.map((o) => `${this.expr(o.expr)}${o.desc ? ' DESC' : ''}`).join(', ')}`);
-        if (e.frame === 'all') over.push('ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING');
+        if (e.frame) over.push(FRAMES[e.frame]);
         return `${e.fn}(${this.expr(e.arg)}) OVER (${over.join(' ')})`;
       }
       case 'uuid':

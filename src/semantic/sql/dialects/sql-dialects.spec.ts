@@ -240,6 +240,8 @@ describe('SQL dialects', () => {
             [
               { expr: { k: 'window', fn: 'FIRST_VALUE', arg: c('v'), partitionBy: [c('p')], orderBy: [{ expr: c('d'), desc: true }], frame: 'all' }, alias: 'first' },
               { expr: { k: 'window', fn: 'MAX', arg: c('d'), partitionBy: [c('p'), c('q')] }, alias: 'latest' },
+              { expr: { k: 'window', fn: 'SUM', arg: c('v'), partitionBy: [c('p')], orderBy: [{ expr: c('d'), desc: false }], frame: 'running' }, alias: 'running' },
+              { expr: { k: 'window', fn: 'MAX', arg: c('d'), partitionBy: [c('p')], orderBy: [{ expr: c('d'), desc: false }], frame: 'preceding' }, alias: 'before' },
               { expr: { k: 'uuid' }, alias: 'id' },
             ],
             { distinct: true },
@@ -250,7 +252,30 @@ describe('SQL dialects', () => {
         assert.deepEqual(columnLines(sql), [
           `FIRST_VALUE(${t}.${v}) OVER (PARTITION BY ${t}.${p} ORDER BY ${t}.${d} DESC ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING) AS ${want.quote('first')}`,
           `MAX(${t}.${d}) OVER (PARTITION BY ${t}.${p}, ${t}.${q}) AS ${want.quote('latest')}`,
+          `SUM(${t}.${v}) OVER (PARTITION BY ${t}.${p} ORDER BY ${t}.${d} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS ${want.quote('running')}`,
+          `MAX(${t}.${d}) OVER (PARTITION BY ${t}.${p} ORDER BY ${t}.${d} ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS ${want.quote('before')}`,
           `${want.uuid} AS ${want.quote('id')}`,
+        ]);
+      });
+
+      it('renders HAVING after GROUP BY, and UNION ALL of further SELECTs', () => {
+        const c = (name: string): SqlExpr => ({ k: 'column', name });
+        const part = (value: number): SelectNode => select([{ expr: c('a'), alias: 'a' }, { expr: { k: 'param', value }, alias: 'n' }]);
+        const grouped = select([{ expr: { k: 'aggregate', fn: 'SUM', arg: c('n') }, alias: 'total' }], {
+          groupBy: [c('a')],
+          having: { k: 'binary', op: '>', left: { k: 'aggregate', fn: 'SUM', arg: c('n') }, right: { k: 'definition', sql: '0' } },
+        });
+        const { sql } = dialect.createRenderer().render({ ...grouped, unionAll: [part(1), part(-1)] });
+        const [a, n] = ['a', 'n'].map(want.quote);
+        const lines = sql.split('\n');
+        assert.deepEqual(lines.filter((l) => /^(GROUP BY|HAVING|UNION ALL|SELECT)/.test(l)), [
+          'SELECT',
+          `GROUP BY ${a}`,
+          `HAVING SUM(${n}) > 0`,
+          'UNION ALL',
+          'SELECT',
+          'UNION ALL',
+          'SELECT',
         ]);
       });
 
