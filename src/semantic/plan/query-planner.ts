@@ -14,7 +14,6 @@ import { resolveOrderBy } from './order-by';
 import { refKey } from './ref-key';
 import { addGrain, truncateToGrain } from './time-literal';
 
-
 /** Turns a validated metric query into a logical plan: which measures, filtered how, joined to what. */
 export class QueryPlanner {
   private readonly parser: LinkableParser;
