@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import type { WarehouseResult } from '../../src/warehouse/warehouse';
+import type { MetricQueryInput, SemanticEngine } from '../../src/semantic';
+import type { Warehouse, WarehouseResult } from '../../src/warehouse/warehouse';
 
 type Row = WarehouseResult['rows'][number];
 
@@ -33,4 +34,36 @@ export function assertSameRows(actual: WarehouseResult, expected: WarehouseResul
     const ok = row.length === e[i]!.length && row.every((v, j) => close(v, e[i]![j]));
     assert.ok(ok, `row ${i} differs:\n  engine:   ${JSON.stringify(row)}\n  expected: ${JSON.stringify(e[i])}`);
   });
+}
+
+/** A metric query checked on a real warehouse against SQL written by hand. */
+export interface HandWrittenCase {
+  input: MetricQueryInput;
+  expectedSql: string;
+  /** The query orders its rows: compare in order instead of as sets. */
+  ordered?: boolean;
+  /** The number of rows the semantics imply (stated apart from the hand-written SQL). */
+  rows?: number;
+  check?: (rows: Row[], run: { sql: (text: string) => Promise<Row[]>; query: (input: MetricQueryInput) => Promise<Row[]> }) => void | Promise<void>;
+}
+
+/** Runs the engine's SQL for a case and the hand-written SQL, and asserts they agree (and the case's own checks hold). */
+export async function assertMatchesHandWritten(engine: SemanticEngine, warehouse: Warehouse, c: HandWrittenCase): Promise<void> {
+  const compiled = engine.compile(c.input, 'duckdb');
+  const actual = await warehouse.execute(compiled.sql, compiled.parameters);
+  const expected = await warehouse.execute(c.expectedSql, {});
+  assert.ok(expected.rows.length > 0, 'the hand-written query returns rows (else the comparison proves little)');
+  assert.deepEqual(
+    actual.columns.map((col) => col.name),
+    compiled.columns.map((col) => col.name),
+    'result columns are the compiled columns',
+  );
+  if (c.rows !== undefined) assert.equal(actual.rows.length, c.rows, 'row count');
+  assertSameRows(actual, expected, c.ordered ?? false);
+  const sql = async (text: string) => (await warehouse.execute(text, {})).rows;
+  const query = async (input: MetricQueryInput) => {
+    const q = engine.compile(input, 'duckdb');
+    return (await warehouse.execute(q.sql, q.parameters)).rows;
+  };
+  await c.check?.(actual.rows, { sql, query });
 }

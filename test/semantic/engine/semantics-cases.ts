@@ -16,24 +16,12 @@
  * row when no row of the same product and period is later (earlier): NOT EXISTS, not a window function.
  */
 import assert from 'node:assert/strict';
-import type { MetricQueryInput } from '../../../src/semantic';
 import type { WarehouseResult } from '../../../src/warehouse/warehouse';
+import type { HandWrittenCase } from '../../support/row-assert';
 
 export type Row = WarehouseResult['rows'][number];
-export interface Run {
-  sql: (text: string) => Promise<Row[]>;
-  query: (input: MetricQueryInput) => Promise<Row[]>;
-}
-
-export interface SemanticsCase {
+export interface SemanticsCase extends HandWrittenCase {
   name: string;
-  input: MetricQueryInput;
-  expectedSql: string;
-  /** The query orders its rows: compare in order instead of as sets. */
-  ordered?: boolean;
-  /** The number of rows the semantics imply (stated apart from the hand-written SQL). */
-  rows?: number;
-  check?: (rows: Row[], run: Run) => void | Promise<void>;
 }
 
 export const num = (v: unknown): number => v as number;

@@ -5,20 +5,13 @@
  * 2023-01-01 … 2025-12-31, ISO weeks start on Monday and 2024-01-01 is a Monday.
  */
 import assert from 'node:assert/strict';
-import type { MetricQueryInput } from '../../../src/semantic';
 import type { WarehouseResult } from '../../../src/warehouse/warehouse';
+import type { HandWrittenCase } from '../../support/row-assert';
 
 export type Row = WarehouseResult['rows'][number];
 
-export interface TimeMetricCase {
+export interface TimeMetricCase extends HandWrittenCase {
   name: string;
-  input: MetricQueryInput;
-  expectedSql: string;
-  /** The query orders its rows: compare in order instead of as sets. */
-  ordered?: boolean;
-  /** The number of rows the semantics imply (stated apart from the hand-written SQL). */
-  rows?: number;
-  check?: (rows: Row[], run: { sql: (text: string) => Promise<Row[]>; query: (input: MetricQueryInput) => Promise<Row[]> }) => void | Promise<void>;
 }
 
 const SPINE_END = '(SELECT max(date_day) FROM marts.dim_date)';

@@ -9,11 +9,11 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { loadSemanticLayer, SemanticEngine, type Metric, type MetricQueryInput, type SemanticManifest } from '../../../src/semantic';
+import { loadSemanticLayer, SemanticEngine, type Metric, type SemanticManifest } from '../../../src/semantic';
 import type { DuckDbWarehouse } from '../../../src/warehouse/duckdb/duckdb-warehouse';
 import { typeEngineFromWarehouse } from '../../../src/warehouse/typed-engine';
 import { demoWarehouse, repoPath } from '../../support/demo-db';
-import { assertSameRows } from '../../support/row-assert';
+import { assertMatchesHandWritten, assertSameRows } from '../../support/row-assert';
 import { expectSemanticError } from '../../support/semantic-assert';
 import { TIME_METRIC_CASES, type Row } from './time-metrics-cases';
 
@@ -58,10 +58,6 @@ describe('time metrics (cumulative, offsets, custom grains, time spine) executed
   let engine: SemanticEngine;
   let warehouse: DuckDbWarehouse;
   const sql = async (text: string): Promise<Row[]> => (await warehouse.execute(text, {})).rows;
-  const query = async (input: MetricQueryInput): Promise<Row[]> => {
-    const compiled = engine.compile(input, 'duckdb');
-    return (await warehouse.execute(compiled.sql, compiled.parameters)).rows;
-  };
 
   before(async () => {
     warehouse = await demoWarehouse();
@@ -80,20 +76,7 @@ describe('time metrics (cumulative, offsets, custom grains, time spine) executed
   });
 
   for (const c of TIME_METRIC_CASES) {
-    it(c.name, async () => {
-      const compiled = engine.compile(c.input, 'duckdb');
-      const actual = await warehouse.execute(compiled.sql, compiled.parameters);
-      const expected = await warehouse.execute(c.expectedSql, {});
-      assert.ok(expected.rows.length > 0, 'the hand-written query returns rows (else the comparison proves little)');
-      assert.deepEqual(
-        actual.columns.map((col) => col.name),
-        compiled.columns.map((col) => col.name),
-        'result columns are the compiled columns',
-      );
-      if (c.rows !== undefined) assert.equal(actual.rows.length, c.rows, 'row count');
-      assertSameRows(actual, expected, c.ordered ?? false);
-      await c.check?.(actual.rows, { sql, query });
-    });
+    it(c.name, () => assertMatchesHandWritten(engine, warehouse, c));
   }
 
   describe('metric_time is required where MetricFlow requires it', () => {
