@@ -48,8 +48,9 @@ export class TimeSpines {
     const spine = fitting[fitting.length - 1];
     if (!spine) {
       const have = this.spines.map((s) => `${s.relation.alias} (${s.grain})`).join(', ');
+      // No spine at all is the definitions' problem; one too coarse for the asked grain, the query's.
       throw new SemanticError(
-        'INVALID_DEFINITION',
+        this.spines.length === 0 ? 'INVALID_DEFINITION' : 'INVALID_QUERY',
         this.spines.length === 0
           ? `${why} needs a time spine, and the project defines none. Add a dbt model with \`time_spine: {standard_granularity_column: date_day}\` (one row per day) to the semantic layer.`
           : `${why} needs a time spine at grain '${grain}' or finer; the project's time spines are ${have}.`,
