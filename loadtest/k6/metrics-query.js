@@ -1,6 +1,7 @@
 // k6 load scenario for the metrics API: `k6 run loadtest/k6/metrics-query.js`
 // (BASE_URL=http://host:3000 to target another server). Mixes the dashboard's typical calls:
-// catalog browsing, small time series, and a grouped query with a filter.
+// catalog browsing, small time series, growth dashboards (cumulative, offset, conversion and
+// semi-additive metrics), and a grouped query with a filter.
 import http from 'k6/http';
 import { check } from 'k6';
 
@@ -13,6 +14,7 @@ export const options = {
   thresholds: {
     http_req_failed: ['rate<0.01'],
     'http_req_duration{kind:timeseries}': ['p(99)<500'],
+    'http_req_duration{kind:growth}': ['p(99)<2000'],
   },
 };
 
@@ -25,6 +27,15 @@ const QUERIES = [
   {
     kind: 'timeseries',
     query: '{ query(metrics: [{name: "revenue"}], groupBy: [{name: "metric_time", grain: DAY}], startTime: "2024-03-01", endTime: "2024-03-31") { rows } }',
+  },
+  {
+    kind: 'growth',
+    query: '{ query(savedQuery: "weekly_growth") { rows } }',
+  },
+  {
+    kind: 'growth',
+    query: `{ query(metrics: [{name: "d7_retention"}, {name: "signup_to_post_rate"}, {name: "closing_stock_units"}],
+        groupBy: [{name: "metric_time__fiscal_quarter"}], startTime: "2024-02-01", endTime: "2024-06-30") { rows } }`,
   },
   {
     kind: 'grouped',
