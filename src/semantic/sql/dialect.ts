@@ -51,7 +51,11 @@ export function unsupportedPercentile(dialect: SqlDialect, kind: PercentileKind,
   let fix: string;
   if (supported.length === 0) fix = `${dialect.name} computes no percentiles: use another aggregation.`;
   else {
-    const median = 'for a median, use agg: percentile with percentile: 0.5 and those agg_params';
+    // A median takes use_approximate_percentile (MetricFlow keeps it); anything else needs agg: percentile.
+    const approximateMedian = dialect.capabilities.percentileKinds.includes('approximate_continuous');
+    const median = approximateMedian
+      ? 'for a median, add agg_params: { use_approximate_percentile: true }'
+      : 'for a median, use agg: percentile with percentile: 0.5 and those agg_params';
     const how = measure?.agg === 'median' ? median : `set ${measure ? 'its' : 'the measure\'s'} agg_params accordingly${measure ? '' : ` (${median})`}`;
     fix = `${dialect.name} computes ${supported.join(', or ')}: ${how}.`;
   }
