@@ -5,7 +5,6 @@ import type { ResolvedLinkable } from '../model/join-resolver';
 import { grainRank, type SemanticGraph } from '../model/semantic-graph';
 import type { LeafPlan, SpineJoin, TimeSpineRef } from '../plan/logical-plan';
 import { refKey } from '../plan/ref-key';
-import { addGrain } from '../plan/time-literal';
 import { ConversionLeafBuilder } from './conversion-leaf-builder';
 import { compileFilters } from './filter-compiler';
 import { measureAggregate } from './measure-aggregate';
@@ -13,7 +12,7 @@ import { ModelReader } from './model-reader';
 import { SpineLeafBuilder } from './spine-leaf-builder';
 import type { SqlBuildContext } from './sql-build-context';
 import { and, col, type SelectNode, type SqlExpr } from './sql-node';
-import { anchorDate, anchorExpr, customColumns, isMetricTime, periodAs, periodColumn, periodRange, spinePeriods, type DayRange } from './time-spine-sql';
+import { anchorExpr, anchoredRange, customColumns, isMetricTime, periodAs, periodColumn, periodRange, spinePeriods } from './time-spine-sql';
 
 /**
  * Builds one leaf: its measures aggregated at the query's grain, as one SELECT with the group-by
@@ -63,12 +62,7 @@ export class LeafBuilder {
     const { where, bounds } = compileFilters(filters, leaf.filterRefs, (r) => reader.filterRef(r));
     if (offsets.length === 0) reader.pushDownTimeBounds(bounds, leaf.timeRange);
     else {
-      const grain = this.offsetKey().grain;
-      const periods = periodRange([], leaf.timeRange);
-      const rows: DayRange = {
-        start: periods.start && anchorDate(periods.start, offsets),
-        end: periods.end && addGrain(anchorDate(addGrain(periods.end, grain, -1), offsets), grain, 1),
-      };
+      const rows = anchoredRange(periodRange([], leaf.timeRange), offsets, this.offsetKey().grain);
       reader.pushDownTimeBounds(bounds, leaf.timeRange && { ...leaf.timeRange, ...rows });
     }
     const nonAdditive = leaf.measures[0]!.non_additive_dimension;

@@ -95,13 +95,21 @@ export function periodRange(bounds: TimeBound[], range: LeafPlan['timeRange']): 
 /** The row days a range of spine days can reach through offsets and a cumulative window (for pruning only). */
 export function rowRange(periods: DayRange, join: SpineJoin): DayRange {
   const { cumulative, offsetsBefore, spine } = join;
-  let start = periods.start ? anchorDate(periods.start, offsetsBefore) : undefined;
+  const anchored = anchoredRange(periods, offsetsBefore, spine.grain);
+  let start = anchored.start;
   if (start && cumulative) {
     if (cumulative.window) start = addGrain(start, cumulative.window.granularity, -cumulative.window.count);
     else if (cumulative.grainToDate) start = truncateToGrain(start, cumulative.grainToDate);
     else start = undefined;
   }
-  const end = periods.end ? addGrain(anchorDate(addGrain(periods.end, spine.grain, -1), offsetsBefore), spine.grain, 1) : undefined;
-  return { start, end };
+  return { start, end: anchored.end };
+}
+
+/** The periods (of `grain`) that a range of periods leads to through offsets; the end stays exclusive. */
+export function anchoredRange(periods: DayRange, offsets: TimeOffset[], grain: string): DayRange {
+  return {
+    start: periods.start && anchorDate(periods.start, offsets),
+    end: periods.end && addGrain(anchorDate(addGrain(periods.end, grain, -1), offsets), grain, 1),
+  };
 }
 
