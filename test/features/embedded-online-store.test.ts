@@ -150,4 +150,24 @@ describe('EmbeddedOnlineStore (real files in a temp dir)', () => {
       await rm(cdir, { recursive: true, force: true });
     }
   });
+
+  it('keeps a watermark per view version across a reopen and a compaction', async () => {
+    const wdir = await mkdtemp(join(tmpdir(), 'stratum-online-watermark-'));
+    try {
+      let s = await EmbeddedOnlineStore.open(wdir);
+      assert.equal(await s.readWatermark(view()), undefined);
+      await s.writeWatermark(view(), new Date('2024-05-01T00:00:00Z'));
+      await s.writeWatermark(view(), new Date('2024-05-02T00:00:00Z'));
+      for (let i = 0; i < 1_100; i++) await s.write(view(), [row('hot', { i32: i }, new Date(Date.UTC(2024, 0, 1, 0, 0, i)).toISOString())]);
+      await s.close();
+      s = await EmbeddedOnlineStore.open(wdir); // compacts
+      await s.close();
+      s = await EmbeddedOnlineStore.open(wdir);
+      assert.deepEqual(await s.readWatermark(view()), new Date('2024-05-02T00:00:00Z'));
+      assert.equal(await s.readWatermark(view(2)), undefined, 'a new version starts unmaterialized');
+      await s.close();
+    } finally {
+      await rm(wdir, { recursive: true, force: true });
+    }
+  });
 });

@@ -30,6 +30,16 @@ export abstract class OnlineStore {
   /** Removes rows of one view (this version); unknown keys are ignored, so it is idempotent. */
   abstract delete(view: FeatureView, entityKeys: readonly string[]): Promise<void>;
 
+  /**
+   * The materialization watermark of one view version: event time up to which the offline source
+   * has been fully copied online (Feast's materialization interval end). Written only after every
+   * batch of a run landed, so a crash mid-run leaves the previous watermark and a re-run redoes
+   * the interval (writes are idempotent by newest-wins). `undefined` when never materialized.
+   */
+  abstract readWatermark(view: FeatureView): Promise<Date | undefined>;
+
+  abstract writeWatermark(view: FeatureView, watermark: Date): Promise<void>;
+
   /** Releases the client or file handles; the store is unusable afterwards. */
   abstract close(): Promise<void>;
 }

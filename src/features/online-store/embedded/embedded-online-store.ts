@@ -5,7 +5,7 @@ import { AppendOnlyLog } from './append-only-log';
 import { FeatureValueCodec, type EncodedRow } from './feature-value-codec';
 
 /** One committed change of one view version, as a log line. */
-type LogRecord = { ns: string; put: EncodedRow[] } | { ns: string; del: string[] };
+type LogRecord = { ns: string; put: EncodedRow[] } | { ns: string; del: string[] } | { ns: string; watermarkMs: number };
 
 export interface EmbeddedOnlineStoreOptions {
   /** fdatasync after every write call: survives power loss, at the cost of write latency. */
@@ -35,6 +35,8 @@ export class EmbeddedOnlineStore extends OnlineStore {
     private readonly log: AppendOnlyLog<LogRecord>,
     /** namespace (view@version) → entity key → row. */
     private readonly tables: Map<string, Map<string, EncodedRow>>,
+    /** namespace → materialization watermark (epoch ms). */
+    private readonly watermarks: Map<string, number>,
   ) {
     super();
   }
@@ -43,8 +45,9 @@ export class EmbeddedOnlineStore extends OnlineStore {
   static async open(dir: string, options: EmbeddedOnlineStoreOptions = {}): Promise<EmbeddedOnlineStore> {
     const { log, records } = await AppendOnlyLog.open<LogRecord>(join(dir, 'online-store.jsonl'), options);
     const tables = new Map<string, Map<string, EncodedRow>>();
-    for (const record of records) EmbeddedOnlineStore.applyRecord(tables, record);
-    const store = new EmbeddedOnlineStore(log, tables);
+    const watermarks = new Map<string, number>();
+    for (const record of records) EmbeddedOnlineStore.applyRecord(tables, watermarks, record);
+    const store = new EmbeddedOnlineStore(log, tables, watermarks);
     const live = [...tables.values()].reduce((n, t) => n + t.size, 0);
     if (records.length > EmbeddedOnlineStore.COMPACT_MIN_RECORDS && records.length > live * EmbeddedOnlineStore.COMPACT_RATIO) {
       await log.rewrite(store.snapshot());
@@ -69,7 +72,7 @@ export class EmbeddedOnlineStore extends OnlineStore {
       if (newest.size === 0) return;
       const record: LogRecord = { ns, put: [...newest.values()] };
       await this.log.append(record);
-      EmbeddedOnlineStore.applyRecord(this.tables, record);
+      EmbeddedOnlineStore.applyRecord(this.tables, this.watermarks, record);
     });
   }
 
@@ -93,7 +96,22 @@ export class EmbeddedOnlineStore extends OnlineStore {
       if (present.length === 0) return;
       const record: LogRecord = { ns, del: present };
       await this.log.append(record);
-      EmbeddedOnlineStore.applyRecord(this.tables, record);
+      EmbeddedOnlineStore.applyRecord(this.tables, this.watermarks, record);
+    });
+  }
+
+  override async readWatermark(view: FeatureView): Promise<Date | undefined> {
+    this.assertOpen();
+    const ms = this.watermarks.get(onlineNamespace(view));
+    return ms === undefined ? undefined : new Date(ms);
+  }
+
+  override async writeWatermark(view: FeatureView, watermark: Date): Promise<void> {
+    this.assertOpen();
+    const record: LogRecord = { ns: onlineNamespace(view), watermarkMs: watermark.getTime() };
+    await this.serialized(async () => {
+      await this.log.append(record);
+      EmbeddedOnlineStore.applyRecord(this.tables, this.watermarks, record);
     });
   }
 
@@ -104,7 +122,11 @@ export class EmbeddedOnlineStore extends OnlineStore {
     await this.log.close();
   }
 
-  private static applyRecord(tables: Map<string, Map<string, EncodedRow>>, record: LogRecord): void {
+  private static applyRecord(tables: Map<string, Map<string, EncodedRow>>, watermarks: Map<string, number>, record: LogRecord): void {
+    if ('watermarkMs' in record) {
+      watermarks.set(record.ns, record.watermarkMs);
+      return;
+    }
     let table = tables.get(record.ns);
     if (table === undefined) {
       table = new Map();
@@ -116,7 +138,8 @@ export class EmbeddedOnlineStore extends OnlineStore {
 
   /** The live rows as the fewest records: one `put` per namespace. */
   private snapshot(): LogRecord[] {
-    return [...this.tables].filter(([, t]) => t.size > 0).map(([ns, t]) => ({ ns, put: [...t.values()] }));
+    const rows: LogRecord[] = [...this.tables].filter(([, t]) => t.size > 0).map(([ns, t]) => ({ ns, put: [...t.values()] }));
+    return [...rows, ...[...this.watermarks].map(([ns, watermarkMs]) => ({ ns, watermarkMs }))];
   }
 
   private serialized(task: () => Promise<void>): Promise<void> {
