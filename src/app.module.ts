@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { MercuriusDriver, type MercuriusDriverConfig } from '@nestjs/mercurius';
+import { FeaturesModule } from './api/features/features.module';
 import { HealthController } from './api/health.controller';
 import { MetricsModule } from './api/metrics/metrics.module';
 import { SemanticLayerModule } from './api/semantic-layer.module';
@@ -29,6 +30,7 @@ export class AppModule {
           path: '/graphql',
         }),
         MetricsModule,
+        FeaturesModule,
       ],
       controllers: [HealthController],
     };

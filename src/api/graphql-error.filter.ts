@@ -4,6 +4,7 @@ import { ErrorWithProps } from 'mercurius';
 import { DefinitionError, SemanticError } from '../semantic';
 import { WarehouseError } from '../warehouse/warehouse';
 import { ApiError } from './api-error';
+import { ServingRequestError, StoreUnavailableError } from '../features/serving/serving-errors';
 
 /** Turns any error a resolver throws into a GraphQL error with a stable `extensions.code`. */
 export function toGraphQLError(error: unknown, logger?: Logger): ErrorWithProps {
@@ -13,6 +14,12 @@ export function toGraphQLError(error: unknown, logger?: Logger): ErrorWithProps 
   }
   if (error instanceof SemanticError) {
     return new ErrorWithProps(error.message, { code: error.code, suggestions: error.suggestions });
+  }
+  if (error instanceof ServingRequestError) {
+    return new ErrorWithProps(error.message, { code: 'INVALID_ARGUMENT', problems: error.problems });
+  }
+  if (error instanceof StoreUnavailableError) {
+    return new ErrorWithProps(error.message, { code: 'UNAVAILABLE' });
   }
   if (error instanceof ApiError) {
     return new ErrorWithProps(error.message, { code: error.code });

@@ -7,6 +7,7 @@ import { createApp } from '../../src/main';
 import { SemanticEngine } from '../../src/semantic';
 import { BigQueryFakeServer } from '../support/bigquery-fake-server';
 import { repoPath } from '../support/demo-db';
+import { scratchDir } from '../support/scratch-dir';
 
 /**
  * The service configured for BigQuery, end to end: GraphQL in, a BigQuery job out (to a local server
@@ -34,6 +35,7 @@ describe('GraphQL API on BigQuery (REST API served locally)', () => {
       BIGQUERY_API_ENDPOINT: fake.endpoint,
       STRATUM_DBT_DATABASE: 'bereal-analytics',
       STRATUM_SEMANTIC_LAYER: repoPath('semantic-layer'),
+      STRATUM_ONLINE_STORE_PATH: scratchDir('stratum-store-'),
       LOG_LEVEL: 'silent',
     });
     app = await createApp(config, { logger: false });

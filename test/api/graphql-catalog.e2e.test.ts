@@ -10,6 +10,7 @@ import { createApp } from '../../src/main';
 import { loadSemanticLayer, type Metric as SpecMetric, type WhereFilterIntersection } from '../../src/semantic';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse';
 import { demoDbPath, repoPath } from '../support/demo-db';
+import { scratchDir } from '../support/scratch-dir';
 
 interface GraphQLResponse {
   data?: Record<string, any> | null;
@@ -88,7 +89,7 @@ describe('GraphQL metric catalog (demo definitions on DuckDB)', () => {
     // The reference the catalog is checked against: the definitions as the loader reads them.
     definitions = new Map(loadSemanticLayer(layer).metrics.map((m) => [m.name, m]));
     const dbPath = await demoDbPath();
-    const config = loadConfig({ STRATUM_DUCKDB_PATH: dbPath, STRATUM_SEMANTIC_LAYER: layer, LOG_LEVEL: 'silent', STRATUM_MAX_RESULT_ROWS: '500' });
+    const config = loadConfig({ STRATUM_DUCKDB_PATH: dbPath, STRATUM_SEMANTIC_LAYER: layer, STRATUM_ONLINE_STORE_PATH: scratchDir('stratum-store-'), LOG_LEVEL: 'silent', STRATUM_MAX_RESULT_ROWS: '500' });
     app = await createApp(config, { logger: false });
     await app.listen(0, '127.0.0.1');
     url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;

@@ -9,6 +9,7 @@ import { createApp } from '../../src/main';
 import { buildSchemaText, formatSchema } from '../../src/api/schema-printer';
 import { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse';
 import { demoDbPath, repoPath } from '../support/demo-db';
+import { scratchDir } from '../support/scratch-dir';
 
 interface GraphQLResponse {
   status: number;
@@ -34,6 +35,7 @@ describe('GraphQL API over HTTP (demo marts on DuckDB)', () => {
     const config = loadConfig({
       STRATUM_DUCKDB_PATH: dbPath,
       STRATUM_SEMANTIC_LAYER: repoPath('semantic-layer'),
+      STRATUM_ONLINE_STORE_PATH: scratchDir('stratum-store-'),
       LOG_LEVEL: 'silent',
       STRATUM_MAX_RESULT_ROWS: '500',
       STRATUM_MAX_CONCURRENT_QUERIES: '1',

@@ -1,0 +1,46 @@
+import { Global, Inject, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
+import type { AppConfig } from '../../config/app-config';
+import { APP_CONFIG } from '../../config/config.module';
+import { openFeatureServing, type FeatureServing } from '../../features/serving/open-feature-serving';
+import { SemanticEngine } from '../../semantic';
+import { ServingMetrics } from './serving-metrics';
+import { FeatureCatalogResolver } from './feature-catalog.resolver';
+import { FeatureServingController } from './feature-serving.controller';
+import { FEATURE_SERVING } from './feature-serving.tokens';
+import { ServingMetricsController } from './serving-metrics.controller';
+
+/** Feature serving: Feast's REST API, the online store and the cache in front of it. */
+@Global()
+@Module({
+  providers: [
+    ServingMetrics,
+    FeatureCatalogResolver,
+    {
+      provide: FEATURE_SERVING,
+      inject: [APP_CONFIG, SemanticEngine, ServingMetrics],
+      useFactory: (config: AppConfig, engine: SemanticEngine, metrics: ServingMetrics) => {
+        const logger = new Logger('FeatureServing');
+        let lastLog = 0;
+        // Redis down is logged at most every 10 s; every bypass is counted in /metrics.
+        const throttled = (message: string) => {
+          if (Date.now() - lastLog < 10_000) return;
+          lastLog = Date.now();
+          logger.warn(message);
+        };
+        return openFeatureServing(config.serving, engine, {
+          onCacheBypass: (e) => throttled(`cache unavailable, reading from the store: ${e instanceof Error ? e.message : String(e)}`),
+          onCacheError: (e, during) => throttled(`cache ${during} failed: ${e instanceof Error ? e.message : String(e)}`),
+        }).then((serving) => metrics.attach(serving, config.serving.onlineStore.kind));
+      },
+    },
+  ],
+  controllers: [FeatureServingController, ServingMetricsController],
+  exports: [FEATURE_SERVING],
+})
+export class FeaturesModule implements OnApplicationShutdown {
+  constructor(@Inject(FEATURE_SERVING) private readonly serving: FeatureServing) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.serving.close();
+  }
+}

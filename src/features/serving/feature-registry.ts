@@ -1,0 +1,116 @@
+import { didYouMean } from '../../semantic/errors';
+import type { FeatureEntity, FeatureField, FeatureManifest, FeatureService, FeatureView } from '../spec/feature-manifest';
+import type { RequestProblem } from './serving-errors';
+
+/** The features one request reads from one view, in the order they were asked for. */
+export interface ViewSelection {
+  view: FeatureView;
+  features: FeatureField[];
+}
+
+/**
+ * The loaded feature definitions, indexed for the read path: resolves Feast feature references
+ * (`view:feature`, or a bare view name for all its features) and feature services into
+ * per-view selections, with a "did you mean" for every unknown name.
+ */
+export class FeatureRegistry {
+  private readonly viewsByName: Map<string, FeatureView>;
+  private readonly servicesByName: Map<string, FeatureService>;
+  private readonly entitiesByName: Map<string, FeatureEntity>;
+  private readonly entitiesByJoinKey: Map<string, FeatureEntity>;
+
+  constructor(readonly manifest: FeatureManifest) {
+    this.viewsByName = new Map(manifest.featureViews.map((v) => [v.name, v]));
+    this.servicesByName = new Map(manifest.featureServices.map((s) => [s.name, s]));
+    this.entitiesByName = new Map(manifest.entities.map((e) => [e.name, e]));
+    this.entitiesByJoinKey = new Map(manifest.entities.map((e) => [e.joinKey, e]));
+  }
+
+  get views(): readonly FeatureView[] {
+    return this.manifest.featureViews;
+  }
+
+  get services(): readonly FeatureService[] {
+    return this.manifest.featureServices;
+  }
+
+  view(name: string): FeatureView | undefined {
+    return this.viewsByName.get(name);
+  }
+
+  service(name: string): FeatureService | undefined {
+    return this.servicesByName.get(name);
+  }
+
+  entity(name: string): FeatureEntity | undefined {
+    return this.entitiesByName.get(name);
+  }
+
+  entityByJoinKey(joinKey: string): FeatureEntity | undefined {
+    return this.entitiesByJoinKey.get(joinKey);
+  }
+
+  /** Views keyed by an entity (e.g. every view of `user`, for GDPR erase and `user.features`). */
+  viewsOfEntity(entity: string): FeatureView[] {
+    return this.views.filter((v) => v.entities.includes(entity));
+  }
+
+  /** A view by name, or a problem saying which names exist. */
+  requireView(name: string, path: string, problems: RequestProblem[]): FeatureView | undefined {
+    const view = this.viewsByName.get(name);
+    if (view === undefined) problems.push(unknown('feature view', name, path, this.viewsByName.keys()));
+    return view;
+  }
+
+  /**
+   * Resolves Feast references: `view:feature`, or `view` alone for every feature of the view.
+   * Selections keep the first-seen order of views and of features; duplicates are dropped.
+   */
+  resolveReferences(refs: readonly string[], path: string, problems: RequestProblem[]): ViewSelection[] {
+    const selections = new Map<string, ViewSelection>();
+    refs.forEach((ref, i) => {
+      const at = `${path}[${i}]`;
+      const colon = ref.indexOf(':');
+      const viewName = colon < 0 ? ref : ref.slice(0, colon);
+      const featureName = colon < 0 ? undefined : ref.slice(colon + 1);
+      const view = this.requireView(viewName, at, problems);
+      if (view === undefined) return;
+      const selection = selections.get(view.name) ?? { view, features: [] };
+      selections.set(view.name, selection);
+      const wanted = featureName === undefined ? view.features : [this.requireFeature(view, featureName, at, problems)];
+      for (const field of wanted) {
+        if (field !== undefined && !selection.features.includes(field)) selection.features.push(field);
+      }
+    });
+    return [...selections.values()].filter((s) => s.features.length > 0);
+  }
+
+  /** A feature service's projections as selections. */
+  resolveService(name: string, path: string, problems: RequestProblem[]): ViewSelection[] {
+    const service = this.servicesByName.get(name);
+    if (service === undefined) {
+      problems.push(unknown('feature service', name, path, this.servicesByName.keys()));
+      return [];
+    }
+    return service.projections.map((p) => {
+      const view = this.viewsByName.get(p.featureView)!;
+      return { view, features: p.features.map((f) => view.features.find((x) => x.name === f)!) };
+    });
+  }
+
+  private requireFeature(view: FeatureView, name: string, path: string, problems: RequestProblem[]): FeatureField | undefined {
+    const field = view.features.find((f) => f.name === name);
+    if (field === undefined) problems.push(unknown(`feature of '${view.name}'`, name, path, view.features.map((f) => f.name)));
+    return field;
+  }
+}
+
+function unknown(what: string, name: string, path: string, known: Iterable<string>): RequestProblem {
+  const names = [...known];
+  const guess = didYouMean(name, names);
+  return {
+    path,
+    message: `Unknown ${what} '${name}'.${guess.length > 0 ? ` Did you mean '${guess[0]}'?` : ''}`,
+    fix: names.length > 0 ? `Use one of: ${names.slice(0, 20).join(', ')}${names.length > 20 ? ', …' : ''}.` : 'No feature definitions are loaded (semantic-layer/features/).',
+  };
+}

@@ -1,0 +1,72 @@
+import type { OnlineStore } from '../online-store/online-store';
+import type { FeatureView } from '../spec/feature-manifest';
+import { FeatureLoaders } from './feature-loaders';
+import type { FeatureReadPath } from './feature-read-path';
+import type { FeatureRegistry } from './feature-registry';
+import { parseOnlineFeaturesRequest, type RequestLimits } from './online-features-request';
+import { buildOnlineFeaturesResponse, type OnlineFeaturesResponse } from './online-features-response';
+import { parsePushRequest } from './push-request';
+import { ServingRequestError } from './serving-errors';
+import { FeatureValueError } from '../online-store/feature-value-error';
+
+export interface FeatureServerLimits extends RequestLimits {
+  /** Rows accepted in one push. */
+  maxPushRows: number;
+}
+
+/**
+ * Feature serving without a framework: Feast's `get-online-features` and `push` over the read
+ * path. The REST controller and the GraphQL resolvers are thin layers over this.
+ */
+export class FeatureServer {
+  constructor(
+    readonly registry: FeatureRegistry,
+    private readonly readPath: FeatureReadPath,
+    private readonly store: OnlineStore,
+    private readonly limits: FeatureServerLimits,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  /** Loaders for one request; pass the same instance to every read of that request. */
+  loaders(): FeatureLoaders {
+    return new FeatureLoaders(this.readPath);
+  }
+
+  async getOnlineFeatures(body: unknown, loaders = this.loaders()): Promise<OnlineFeaturesResponse> {
+    const request = parseOnlineFeaturesRequest(body, this.registry, this.limits);
+    const reads = new Map<string, Awaited<ReturnType<FeatureLoaders['readMany']>>>();
+    await Promise.all(
+      request.selections.map(async ({ view }) => {
+        const column = request.entityColumns.find((c) => c.joinKey === view.joinKeys[0])!;
+        reads.set(view.name, await loaders.readMany(view, column.values.map(String)));
+      }),
+    );
+    return buildOnlineFeaturesResponse(request, reads, this.clock());
+  }
+
+  /** Writes fresh values online (all-or-nothing), then drops their cached copies. */
+  async push(body: unknown): Promise<{ featureView: string; rows: number }> {
+    const { view, rows } = parsePushRequest(body, this.registry, this.limits.maxPushRows);
+    try {
+      await this.store.write(view, rows);
+    } catch (e) {
+      if (e instanceof FeatureValueError) {
+        const index = rows.findIndex((r) => r.entityKey === e.entityKey);
+        throw new ServingRequestError([{ path: `df.${e.feature}${index >= 0 ? `[${index}]` : ''}`, message: e.message, fix: 'Send values of the feature\'s dtype; nothing of this push was written.' }]);
+      }
+      throw e;
+    }
+    await this.readPath.invalidate(view, rows.map((r) => r.entityKey));
+    return { featureView: view.name, rows: rows.length };
+  }
+
+  /** Removes an entity's rows from every view keyed by `entity` and from the cache (GDPR erase). */
+  async eraseEntity(entity: string, key: string): Promise<FeatureView[]> {
+    const views = this.registry.viewsOfEntity(entity);
+    for (const view of views) {
+      await this.store.delete(view, [key]);
+      await this.readPath.invalidate(view, [key]);
+    }
+    return views;
+  }
+}

@@ -1,0 +1,77 @@
+import { existsSync } from 'node:fs';
+import type { ServingSettings } from '../../config/serving-config';
+import type { SemanticEngine } from '../../semantic/semantic-engine';
+import { CachedReader } from '../cache/cached-feature-reader';
+import type { FeatureCache } from '../cache/feature-cache';
+import type { EncodedRow } from '../online-store/embedded/feature-value-codec';
+import type { OnlineStore } from '../online-store/online-store';
+import { openOnlineStore } from '../online-store/open-online-store';
+import { loadFeatureDefinitions, type FeatureManifest } from '../spec';
+import { FeatureReadPath } from './feature-read-path';
+import { FeatureRegistry } from './feature-registry';
+import { FeatureServer } from './feature-server';
+
+/** Everything feature serving holds open in one process; created once, closed at shutdown. */
+export interface FeatureServing {
+  registry: FeatureRegistry;
+  store: OnlineStore;
+  cache: FeatureCache;
+  reader: CachedReader<EncodedRow>;
+  server: FeatureServer;
+  close(): Promise<void>;
+}
+
+export interface FeatureServingHooks {
+  /** Redis failed on a read and the store answered instead (a metric counts these too). */
+  onCacheBypass?(error: unknown): void;
+  onCacheError?(error: unknown, during: string): void;
+}
+
+/** Loads the feature definitions (none when the default folder does not exist). */
+export function loadFeatureRegistry(settings: ServingSettings, engine?: SemanticEngine): FeatureRegistry {
+  const manifest: FeatureManifest = existsSync(settings.featuresPath)
+    ? loadFeatureDefinitions(settings.featuresPath, engine, { defaultOnlineStore: settings.onlineStore.kind })
+    : { entities: [], featureViews: [], featureServices: [] };
+  return new FeatureRegistry(manifest);
+}
+
+/** Opens the configured cache: Redis when REDIS_URL is set, otherwise the in-process LRU. */
+export async function openFeatureCache(settings: ServingSettings, hooks: FeatureServingHooks = {}): Promise<FeatureCache> {
+  if (settings.cache.kind === 'redis') {
+    const { RedisFeatureCache } = await import('../cache/redis-feature-cache');
+    return RedisFeatureCache.connect(settings.cache.url, { onConnectionError: (e) => hooks.onCacheError?.(e, 'connect') });
+  }
+  const { MemoryLruCache } = await import('../cache/memory-lru-cache');
+  return new MemoryLruCache({ maxEntries: settings.cache.maxEntries });
+}
+
+/** Wires definitions → store → cache → read path → server from the validated settings. */
+export async function openFeatureServing(settings: ServingSettings, engine?: SemanticEngine, hooks: FeatureServingHooks = {}): Promise<FeatureServing> {
+  const registry = loadFeatureRegistry(settings, engine);
+  const store = await openOnlineStore(settings.onlineStore);
+  const cache = await openFeatureCache(settings, hooks);
+  const { readPath: limits } = settings;
+  const ttlByNamespace = new Map(registry.views.map((v) => [FeatureReadPath.namespace(v), v.ttlSeconds > 0 ? Math.min(v.ttlSeconds * 1000, limits.cacheTtlMs) : limits.cacheTtlMs]));
+  const reader = new CachedReader<EncodedRow>({
+    cache,
+    ttlMs: (namespace) => ttlByNamespace.get(namespace) ?? limits.cacheTtlMs,
+    staleTtlMs: limits.cacheStaleTtlMs,
+    negativeTtlMs: limits.cacheNegativeTtlMs,
+    encode: (row) => JSON.stringify(row),
+    decode: (text) => JSON.parse(text) as EncodedRow,
+    onBypass: hooks.onCacheBypass,
+    onError: hooks.onCacheError,
+  });
+  const readPath = new FeatureReadPath(store, reader, { storeName: settings.onlineStore.kind, timeoutMs: limits.storeTimeoutMs });
+  const server = new FeatureServer(registry, readPath, store, limits);
+  return {
+    registry,
+    store,
+    cache,
+    reader,
+    server,
+    close: async () => {
+      await Promise.allSettled([store.close(), cache.close()]);
+    },
+  };
+}

@@ -1,0 +1,191 @@
+import 'reflect-metadata';
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { loadConfig } from '../../src/config/app-config';
+import { createApp } from '../../src/main';
+import { demoDbPath, repoPath } from '../support/demo-db';
+import { scratchDir } from '../support/scratch-dir';
+
+interface FeastResponse {
+  metadata: { feature_names: string[] };
+  results: { values: unknown[]; statuses: string[]; event_timestamps: string[] }[];
+}
+interface ErrorBody {
+  error: { code: string; message: string; problems?: { path: string; message: string }[] };
+}
+
+const DAY = 86_400_000;
+
+describe('Feast-compatible REST feature serving (embedded store, in-process cache)', () => {
+  let app: NestFastifyApplication;
+  let url: string;
+
+  const post = async <T>(path: string, body: unknown): Promise<{ status: number; body: T }> => {
+    const res = await fetch(`${url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+    return { status: res.status, body: (await res.json()) as T };
+  };
+  const iso = (msAgo: number) => new Date(Date.now() - msAgo).toISOString();
+
+  before(async () => {
+    const config = loadConfig({
+      STRATUM_DUCKDB_PATH: await demoDbPath(),
+      STRATUM_SEMANTIC_LAYER: repoPath('semantic-layer'),
+      STRATUM_ONLINE_STORE_PATH: scratchDir('stratum-serving-e2e-'),
+      LOG_LEVEL: 'silent',
+    });
+    app = await createApp(config, { logger: false });
+    await app.listen(0, '127.0.0.1');
+    url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
+    const pushed = await post<{ rows: number }>('/push', {
+      push_source_name: 'user_features',
+      df: {
+        user_id: ['u1', 'u2', 'u-old'],
+        country: ['DE', null, 'FR'],
+        user_segment: ['core', 'new', 'power'],
+        lifetime_sessions: [12, 3, 99],
+        feature_timestamp: [iso(DAY), iso(2 * DAY), iso(30 * DAY)],
+      },
+      to: 'online',
+    });
+    assert.equal(pushed.status, 200, JSON.stringify(pushed.body));
+    assert.equal(pushed.body.rows, 3);
+  });
+
+  after(async () => {
+    await app?.close();
+  });
+
+  it('answers in Feast\'s column-wise shape with PRESENT, NULL_VALUE, NOT_FOUND and OUTSIDE_MAX_AGE', async () => {
+    const res = await post<FeastResponse>('/get-online-features', {
+      features: ['user_features:country', 'user_features:lifetime_sessions'],
+      entities: { user_id: ['u1', 'u2', 'nobody', 'u-old'] },
+    });
+    assert.equal(res.status, 200);
+    assert.deepEqual(res.body.metadata.feature_names, ['user_id', 'country', 'lifetime_sessions']);
+    const [ids, country, sessions] = res.body.results;
+    assert.deepEqual(ids!.values, ['u1', 'u2', 'nobody', 'u-old']);
+    assert.deepEqual(ids!.statuses, ['PRESENT', 'PRESENT', 'PRESENT', 'PRESENT']);
+    assert.deepEqual(country!.values, ['DE', null, null, null]);
+    // u-old is 30 days old and the view's TTL is 7 days: not served as fresh.
+    assert.deepEqual(country!.statuses, ['PRESENT', 'NULL_VALUE', 'NOT_FOUND', 'OUTSIDE_MAX_AGE']);
+    assert.deepEqual(sessions!.values, [12, 3, null, null]);
+    assert.deepEqual(sessions!.statuses, ['PRESENT', 'PRESENT', 'NOT_FOUND', 'OUTSIDE_MAX_AGE']);
+    assert.equal(country!.event_timestamps[2], '1970-01-01T00:00:00Z');
+    assert.ok(Math.abs(Date.parse(country!.event_timestamps[0]!) - (Date.now() - DAY)) < 60_000);
+  });
+
+  it('reads a feature service, with full feature names', async () => {
+    const res = await post<FeastResponse>('/get-online-features', {
+      feature_service: 'recommendation_ranking',
+      entities: { user_id: ['u1'], content_id: ['c-none'] },
+      full_feature_names: true,
+    });
+    assert.equal(res.status, 200, JSON.stringify(res.body));
+    const names = res.body.metadata.feature_names;
+    assert.deepEqual(names.slice(0, 2), ['user_id', 'content_id']);
+    assert.ok(names.includes('user_features__user_segment'));
+    assert.ok(names.includes('item_features__view_count'));
+    assert.equal(res.body.results[names.indexOf('user_features__user_segment')]!.values[0], 'core');
+    assert.equal(res.body.results[names.indexOf('item_features__view_count')]!.statuses[0], 'NOT_FOUND');
+  });
+
+  it('sees a push at once (the cached copy is dropped)', async () => {
+    const read = () => post<FeastResponse>('/get-online-features', { features: ['user_features:user_segment'], entities: { user_id: ['u1'] } });
+    assert.equal((await read()).body.results[1]!.values[0], 'core');
+    const pushed = await post('/push', { push_source_name: 'user_features', df: { user_id: ['u1'], user_segment: ['power'], feature_timestamp: [iso(0)] } });
+    assert.equal(pushed.status, 200);
+    assert.equal((await read()).body.results[1]!.values[0], 'power');
+  });
+
+  it('refuses malformed requests with 400 and says what and where', async () => {
+    const cases: [unknown, RegExp][] = [
+      [{ features: ['user_featurs:country'], entities: { user_id: ['u1'] } }, /Unknown feature view 'user_featurs'.*Did you mean 'user_features'/],
+      [{ features: ['user_features:contry'], entities: { user_id: ['u1'] } }, /Unknown feature of 'user_features' 'contry'.*Did you mean 'country'/],
+      [{ features: ['user_features:country'], entities: { user_id: [1, { x: 1 }] } }, /entities.user_id\[1\].*not a valid 'user' key/],
+      [{ features: ['user_features:country'], entities: { usr_id: ['u1'] } }, /'usr_id' is not a join key.*Did you mean 'user_id'/],
+      [{ features: ['user_features:country'], entities: { user_id: Array.from({ length: 10_000 }, (_, i) => `u${i}`) } }, /10000 values; at most 1000/],
+      [{ features: 'user_features:country', entities: { user_id: ['u1'] } }, /features: must be a non-empty array/],
+      [{ feature_service: 'nope', entities: { user_id: ['u1'] } }, /Unknown feature service 'nope'/],
+      [{ features: ['user_features:country'] }, /entities: is required/],
+      [[1, 2], /must be a JSON object/],
+    ];
+    for (const [body, message] of cases) {
+      const res = await post<ErrorBody>('/get-online-features', body);
+      assert.equal(res.status, 400, JSON.stringify(body).slice(0, 80));
+      assert.equal(res.body.error.code, 'INVALID_ARGUMENT');
+      assert.match(res.body.error.message, message);
+    }
+    const malformed = await post<ErrorBody>('/get-online-features', '{"features": [');
+    assert.equal(malformed.status, 400);
+  });
+
+  it('rejects a push with one bad value and writes none of it', async () => {
+    const res = await post<ErrorBody>('/push', {
+      push_source_name: 'user_features',
+      df: { user_id: ['p1', 'p2'], lifetime_sessions: [5, 'many'], feature_timestamp: [iso(0), iso(0)] },
+    });
+    assert.equal(res.status, 400);
+    assert.match(res.body.error.message, /lifetime_sessions.*p2/);
+    const read = await post<FeastResponse>('/get-online-features', { features: ['user_features:lifetime_sessions'], entities: { user_id: ['p1', 'p2'] } });
+    assert.deepEqual(read.body.results[1]!.statuses, ['NOT_FOUND', 'NOT_FOUND']);
+    const unknown = await post<ErrorBody>('/push', { push_source_name: 'user_features', df: { user_id: ['p1'], contry: ['DE'], feature_timestamp: [iso(0)] } });
+    assert.equal(unknown.status, 400);
+    assert.match(unknown.body.error.message, /'contry' is not a column.*Did you mean 'country'/);
+  });
+
+  it('counts cache hits, misses and store reads for Prometheus', async () => {
+    const body = { features: ['user_features:country'], entities: { user_id: ['m1', 'm2'] } };
+    await post('/get-online-features', body);
+    const before = await (await fetch(`${url}/metrics`)).text();
+    await post('/get-online-features', body);
+    const after = await (await fetch(`${url}/metrics`)).text();
+    const value = (text: string, name: string) => Number(new RegExp(`^${name}\\{[^}]*\\} (\\d+)$`, 'm').exec(text)?.[1]);
+    assert.equal(value(after, 'stratum_online_store_reads_total'), value(before, 'stratum_online_store_reads_total'), 'negative entries answer the second read');
+    assert.equal(value(after, 'stratum_feature_cache_negative_hits_total') - value(before, 'stratum_feature_cache_negative_hits_total'), 2);
+  });
+
+  const gql = async (query: string) => {
+    const res = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+    return (await res.json()) as { data?: any; errors?: { message: string; extensions?: { code?: string } }[] };
+  };
+  const metric = async (name: string) => Number(new RegExp(`^${name}\\{[^}]*\\} (\\d+)$`, 'm').exec(await (await fetch(`${url}/metrics`)).text())?.[1]);
+
+  it('lists feature views and services in the GraphQL catalog', async () => {
+    const res = await gql('{ featureViews { name entities { name joinKey valueType } features { name valueType } timestampField ttlSeconds onlineStore version sourceKind } featureServices { name projections { featureView features } } }');
+    assert.equal(res.errors, undefined);
+    const user = res.data.featureViews.find((v: { name: string }) => v.name === 'user_features');
+    assert.deepEqual(user.entities, [{ name: 'user', joinKey: 'user_id', valueType: 'STRING' }]);
+    assert.deepEqual(user.features.find((f: { name: string }) => f.name === 'lifetime_sessions'), { name: 'lifetime_sessions', valueType: 'Int64' });
+    assert.equal(user.ttlSeconds, 7 * 86400);
+    assert.equal(user.onlineStore, 'embedded');
+    const recent = res.data.featureViews.find((v: { name: string }) => v.name === 'user_recent_activity');
+    assert.equal(recent.sourceKind, 'metric');
+    const ranking = res.data.featureServices.find((s: { name: string }) => s.name === 'recommendation_ranking');
+    assert.deepEqual(ranking.projections[0], { featureView: 'user_features', features: ['country', 'user_segment', 'age_group', 'lifetime_sessions'] });
+  });
+
+  it('serves onlineFeatures over GraphQL, batching every field of a request into one store read', async () => {
+    const before = await metric('stratum_online_store_reads_total');
+    const res = await gql(`{
+      a: onlineFeatures(featureView: "user_features", keys: ["g1"]) { entities features { name value status } }
+      b: onlineFeatures(featureView: "user_features", keys: ["g2", "g3"]) { entities features { name value status } }
+    }`);
+    assert.equal(res.errors, undefined, JSON.stringify(res.errors));
+    assert.deepEqual(res.data.a[0].entities, { user_id: 'g1' });
+    assert.equal(res.data.b.length, 2);
+    assert.equal(res.data.b[1].features[0].status, 'NOT_FOUND');
+    // Three keys from two fields: one DataLoader batch, one cache lookup, one store read.
+    assert.equal((await metric('stratum_online_store_reads_total')) - before, 1);
+    const known = await gql('{ onlineFeatures(featureView: "user_features", keys: ["u2"]) { features { name value status eventTimestamp } } }');
+    const segment = known.data.onlineFeatures[0].features.find((f: { name: string }) => f.name === 'user_segment');
+    assert.equal(segment.value, 'new');
+    assert.equal(segment.status, 'PRESENT');
+  });
+
+  it('answers a bad GraphQL read with INVALID_ARGUMENT and a suggestion', async () => {
+    const res = await gql('{ onlineFeatures(featureView: "user_featurez", keys: ["u1"]) { entities } }');
+    assert.equal(res.errors?.[0]?.extensions?.code, 'INVALID_ARGUMENT');
+    assert.match(res.errors![0]!.message, /Did you mean 'user_features'/);
+  });
+});
