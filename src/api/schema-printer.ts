@@ -2,11 +2,12 @@ import { NestFactory } from '@nestjs/core';
 import { GraphQLSchemaBuilderModule, GraphQLSchemaFactory } from '@nestjs/graphql';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { FeatureCatalogResolver } from './features/feature-catalog.resolver';
+import { UserResolver } from './features/user.resolver';
 import { CatalogResolver } from './metrics/catalog.resolver';
 import { QueryResolver } from './metrics/query.resolver';
 
 /** Every resolver class of the GraphQL API (the schema is generated from these). */
-export const RESOLVERS = [CatalogResolver, QueryResolver, FeatureCatalogResolver];
+export const RESOLVERS = [CatalogResolver, QueryResolver, FeatureCatalogResolver, UserResolver];
 
 /** The schema as committed in schema.graphql: sorted, so diffs show real changes only. */
 export function formatSchema(schema: GraphQLSchema): string {

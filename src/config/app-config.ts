@@ -23,6 +23,8 @@ export interface AppConfig {
   /** createQuery jobs running at once; more wait (PENDING) in a bounded queue. */
   maxConcurrentQueries: number;
   warehouse: DuckDbSettings | BigQuerySettings;
+  /** Bearer token of admin mutations (GDPR erase); unset, they are disabled. */
+  adminToken?: string;
   /** Feature and recommendation serving: the online store, the cache in front of it, the definitions. */
   serving: ServingSettings;
 }
@@ -188,6 +190,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     maxResultRows: int('STRATUM_MAX_RESULT_ROWS', 100_000, 1, 10_000_000, 'Set a row count, e.g. 100000.'),
     maxConcurrentQueries: int('STRATUM_MAX_CONCURRENT_QUERIES', 4, 1, 256, 'Set a small whole number, e.g. 4.'),
     warehouse,
+    adminToken: str('STRATUM_ADMIN_TOKEN'),
     serving: servingSettings({ str, int, oneOf, problem: (p) => problems.push(p) }, root, definitions.semanticLayerPath, problems),
   };
   if (problems.length > 0) throw new ConfigError(problems);

@@ -6,6 +6,10 @@ import type { ConfigProblem, EnvReader } from './app-config';
 /** Feature and recommendation serving settings: the online store, the cache in front of it, the read path's limits. */
 export interface ServingSettings {
   onlineStore: OnlineStoreSettings;
+  /** Precomputed recommendation lists (STRATUM_RECOMMENDATION_STORE; Bigtable with the Bigtable online store). */
+  recommendationStore: EmbeddedStoreSettings | BigtableStoreSettings;
+  /** UserPreferences / UserInteractions (STRATUM_USER_DATA_STORE; Spanner with the Spanner online store). */
+  userDataStore: EmbeddedStoreSettings | SpannerStoreSettings;
   cache: CacheSettings;
   /** Folder of feature definitions (STRATUM_FEATURES_PATH); when defaulted it may not exist (no features). */
   featuresPath: string;
@@ -116,30 +120,31 @@ export function servingSettings(env: EnvReader, root: string, semanticLayerPath:
     return value ?? '';
   };
 
-  let onlineStore: OnlineStoreSettings;
-  if (kind === 'bigtable') {
-    onlineStore = {
-      kind,
-      projectId: projectFor('bigtable', bigtableEmulator, 'BIGTABLE_EMULATOR_HOST'),
-      instanceId: required('BIGTABLE_INSTANCE', bigtableInstance, 'bigtable', 'Set BIGTABLE_INSTANCE to the Bigtable instance id, e.g. stratum-features.'),
-      emulatorHost: bigtableEmulator,
-    };
-  } else if (kind === 'spanner') {
-    onlineStore = {
-      kind,
-      projectId: projectFor('spanner', spannerEmulator, 'SPANNER_EMULATOR_HOST'),
-      instanceId: required('SPANNER_INSTANCE', spannerInstance, 'spanner', 'Set SPANNER_INSTANCE to the Spanner instance id, e.g. stratum.'),
-      databaseId: required('SPANNER_DATABASE', spannerDatabase, 'spanner', 'Set SPANNER_DATABASE to the Spanner database id, e.g. serving.'),
-      readStalenessMs,
-      emulatorHost: spannerEmulator,
-    };
-  } else {
-    const path = resolve(env.str('STRATUM_ONLINE_STORE_PATH') ?? join(root, '.data', 'online-store'));
-    if (existsSync(path) && !statSync(path).isDirectory()) {
-      env.problem({ variable: 'STRATUM_ONLINE_STORE_PATH', message: `'${path}' is a file, not a directory.`, fix: 'Point it at a directory (created if missing), e.g. .data/online-store.' });
-    }
-    onlineStore = { kind, path };
+  const bigtable = (): BigtableStoreSettings => ({
+    kind: 'bigtable',
+    projectId: projectFor('bigtable', bigtableEmulator, 'BIGTABLE_EMULATOR_HOST'),
+    instanceId: required('BIGTABLE_INSTANCE', bigtableInstance, 'bigtable', 'Set BIGTABLE_INSTANCE to the Bigtable instance id, e.g. stratum-features.'),
+    emulatorHost: bigtableEmulator,
+  });
+  const spanner = (): SpannerStoreSettings => ({
+    kind: 'spanner',
+    projectId: projectFor('spanner', spannerEmulator, 'SPANNER_EMULATOR_HOST'),
+    instanceId: required('SPANNER_INSTANCE', spannerInstance, 'spanner', 'Set SPANNER_INSTANCE to the Spanner instance id, e.g. stratum.'),
+    databaseId: required('SPANNER_DATABASE', spannerDatabase, 'spanner', 'Set SPANNER_DATABASE to the Spanner database id, e.g. serving.'),
+    readStalenessMs,
+    emulatorHost: spannerEmulator,
+  });
+  const embeddedPath = resolve(env.str('STRATUM_ONLINE_STORE_PATH') ?? join(root, '.data', 'online-store'));
+  if (existsSync(embeddedPath) && !statSync(embeddedPath).isDirectory()) {
+    env.problem({ variable: 'STRATUM_ONLINE_STORE_PATH', message: `'${embeddedPath}' is a file, not a directory.`, fix: 'Point it at a directory (created if missing), e.g. .data/online-store.' });
   }
+  const embedded: EmbeddedStoreSettings = { kind: 'embedded', path: embeddedPath };
+  const onlineStore: OnlineStoreSettings = kind === 'bigtable' ? bigtable() : kind === 'spanner' ? spanner() : embedded;
+  // Seed 001: lists live in Bigtable, user profiles in Spanner; the embedded store stands in for either.
+  const recommendationKind = env.oneOf('STRATUM_RECOMMENDATION_STORE', ['embedded', 'bigtable'] as const, kind === 'bigtable' ? 'bigtable' : 'embedded');
+  const userDataKind = env.oneOf('STRATUM_USER_DATA_STORE', ['embedded', 'spanner'] as const, kind === 'spanner' ? 'spanner' : 'embedded');
+  const recommendationStore = recommendationKind === 'bigtable' ? (onlineStore.kind === 'bigtable' ? onlineStore : bigtable()) : embedded;
+  const userDataStore = userDataKind === 'spanner' ? (onlineStore.kind === 'spanner' ? onlineStore : spanner()) : embedded;
 
   const redisUrl = redisUrlSetting(env);
   const maxEntries = env.int('STRATUM_CACHE_MAX_ENTRIES', 100_000, 1, 100_000_000, 'Set a positive whole number of cached values, e.g. 100000.');
@@ -153,7 +158,7 @@ export function servingSettings(env: EnvReader, root: string, semanticLayerPath:
     cacheStaleTtlMs: env.int('STRATUM_CACHE_STALE_TTL_MS', 3_600_000, 0, 7 * 86_400_000, 'Set how long past freshness a cached value may be served stale, in ms, e.g. 3600000.'),
     cacheNegativeTtlMs: env.int('STRATUM_CACHE_NEGATIVE_TTL_MS', 60_000, 0, 86_400_000, 'Set how long unknown entities are remembered, in ms (0 disables), e.g. 60000.'),
   };
-  return { onlineStore, cache, featuresPath: featuresPathSetting(env, semanticLayerPath), readPath };
+  return { onlineStore, recommendationStore, userDataStore, cache, featuresPath: featuresPathSetting(env, semanticLayerPath), readPath };
 }
 
 /** An id checked against Google's rule; undefined when unset or invalid (the problem is recorded). */

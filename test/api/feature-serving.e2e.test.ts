@@ -6,6 +6,8 @@ import { loadConfig } from '../../src/config/app-config';
 import { createApp } from '../../src/main';
 import { demoDbPath, repoPath } from '../support/demo-db';
 import { scratchDir } from '../support/scratch-dir';
+import { FEATURE_SERVING } from '../../src/api/features/feature-serving.tokens';
+import type { FeatureServing } from '../../src/features/serving/open-feature-serving';
 
 interface FeastResponse {
   metadata: { feature_names: string[] };
@@ -33,6 +35,7 @@ describe('Feast-compatible REST feature serving (embedded store, in-process cach
       STRATUM_SEMANTIC_LAYER: repoPath('semantic-layer'),
       STRATUM_ONLINE_STORE_PATH: scratchDir('stratum-serving-e2e-'),
       LOG_LEVEL: 'silent',
+      STRATUM_ADMIN_TOKEN: 'test-admin-token',
     });
     app = await createApp(config, { logger: false });
     await app.listen(0, '127.0.0.1');
@@ -187,5 +190,93 @@ describe('Feast-compatible REST feature serving (embedded store, in-process cach
     const res = await gql('{ onlineFeatures(featureView: "user_featurez", keys: ["u1"]) { entities } }');
     assert.equal(res.errors?.[0]?.extensions?.code, 'INVALID_ARGUMENT');
     assert.match(res.errors![0]!.message, /Did you mean 'user_features'/);
+  });
+
+  describe('recommendations', () => {
+    let serving: FeatureServing;
+    const put = async (body: unknown) => {
+      const res = await fetch(`${url}/v1/recommendations`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      return { status: res.status, body: (await res.json()) as any };
+    };
+    const recommend = async (user: string, query = '') => {
+      const res = await fetch(`${url}/v1/users/${encodeURIComponent(user)}/recommendations${query}`);
+      return { status: res.status, body: (await res.json()) as any };
+    };
+
+    before(async () => {
+      serving = app.get<FeatureServing>(FEATURE_SERVING);
+      const written = await put({
+        lists: [
+          { user_id: 'r1', generated_at: '2025-01-01T00:00:00Z', model: 'old', items: [{ item_id: 'x-old', score: 1 }] },
+          {
+            user_id: 'r1', generated_at: '2025-02-01T00:00:00Z', model: 'ranker-v2',
+            items: [{ item_id: 'p-seen', score: 0.9 }, { item_id: 'p-gone', score: 0.8 }, { item_id: 'p-ok', score: 0.7 }],
+          },
+        ],
+      });
+      assert.equal(written.status, 200, JSON.stringify(written.body));
+      await serving.userData.recordInteractions([{ userId: 'r1', itemId: 'p-seen', interactionType: 'view', at: new Date('2025-02-02T00:00:00Z') }]);
+      await post('/push', { push_source_name: 'item_features', df: { content_id: ['p-gone', 'p-ok'], is_available: [false, true], feature_timestamp: [iso(0), iso(0)] } });
+    });
+
+    it('serves the newest list without seen or unavailable items, topped up with popular items', async () => {
+      const popular = (await serving.popular.items()).map((i) => i.itemId);
+      assert.ok(popular.length >= 3, 'the demo marts give popular items');
+      const res = await recommend('r1', '?limit=3');
+      assert.equal(res.status, 200, JSON.stringify(res.body));
+      assert.equal(res.body.source, 'personalized+popular');
+      assert.equal(res.body.model, 'ranker-v2');
+      assert.deepEqual(res.body.items.map((i: { item_id: string }) => i.item_id), ['p-ok', ...popular.filter((p) => p !== 'p-ok').slice(0, 2)]);
+      assert.deepEqual(res.body.items.map((i: { source: string }) => i.source), ['personalized', 'popular', 'popular']);
+      const withSeen = await recommend('r1', '?limit=2&exclude_seen=false');
+      assert.deepEqual(withSeen.body.items.map((i: { item_id: string }) => i.item_id), ['p-seen', 'p-ok']);
+      assert.equal(withSeen.body.source, 'personalized');
+    });
+
+    it('answers a user without a list from popular items, and says so', async () => {
+      const res = await recommend('nobody-here', '?limit=5');
+      assert.equal(res.status, 200);
+      assert.equal(res.body.source, 'popular');
+      assert.equal(res.body.generated_at, null);
+      assert.deepEqual(res.body.items.map((i: { item_id: string }) => i.item_id), (await serving.popular.items()).slice(0, 5).map((i) => i.itemId));
+    });
+
+    it('refuses bad parameters and bad lists with 400, writing nothing', async () => {
+      assert.equal((await recommend('r1', '?limit=0')).status, 400);
+      assert.match((await recommend('r1', '?limit=abc')).body.error.message, /limit/);
+      assert.match((await recommend('r1', '?exclude_seen=maybe')).body.error.message, /exclude_seen/);
+      const bad = await put({ lists: [{ user_id: 'r2', generated_at: '2025-01-01T00:00:00Z', items: [{ item_id: 'a', score: 1 }] }, { user_id: 'r3', generated_at: 'soon', items: [{ item_id: 'a', score: 'high' }] }] });
+      assert.equal(bad.status, 400);
+      assert.match(bad.body.error.message, /lists\[1\].*generated_at/);
+      assert.match(bad.body.error.message, /score must be a finite number/);
+      assert.equal((await recommend('r2')).body.source, 'popular', 'the valid list of the call was not written either');
+    });
+
+    it('resolves user(id) fields through loaders, and erases a user everywhere, idempotently', async () => {
+      await serving.userData.writePreferences([{ userId: 'r1', preferenceVector: [0.5, 0.25], lastInteractionAt: null, recommendationSettings: { diversity: 'high' }, versionId: 3 }]);
+      await post('/push', { push_source_name: 'user_features', df: { user_id: ['r1'], country: ['NL'], feature_timestamp: [iso(0)] } });
+      const query = '{ a: user(id: "r1") { id preferences { preferenceVector recommendationSettings versionId } recommendations(limit: 1) { source items { itemId source } } features(featureViews: ["user_features"]) { name value status } } b: user(id: "r-none") { preferences { versionId } recommendations(limit: 1) { source } } }';
+      const res = await gql(query);
+      assert.equal(res.errors, undefined, JSON.stringify(res.errors));
+      assert.deepEqual(res.data.a.preferences, { preferenceVector: [0.5, 0.25], recommendationSettings: { diversity: 'high' }, versionId: 3 });
+      assert.deepEqual(res.data.a.recommendations, { source: 'personalized', items: [{ itemId: 'p-ok', source: 'personalized' }] });
+      assert.deepEqual(res.data.a.features.find((f: { name: string }) => f.name === 'user_features__country'), { name: 'user_features__country', value: 'NL', status: 'PRESENT' });
+      assert.equal(res.data.b.preferences, null);
+      assert.equal(res.data.b.recommendations.source, 'popular');
+
+      const erase = async (auth?: string) => {
+        const r = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...(auth ? { authorization: auth } : {}) }, body: JSON.stringify({ query: 'mutation { eraseUser(id: "r1") { userId featureViews userDataRemoved } }' }) });
+        return (await r.json()) as any;
+      };
+      assert.equal((await erase()).errors[0].extensions.code, 'UNAUTHENTICATED');
+      const first = await erase("Bearer test-admin-token");
+      assert.equal(first.errors, undefined, JSON.stringify(first.errors));
+      assert.deepEqual(first.data.eraseUser, { userId: 'r1', featureViews: ['user_features', 'user_recent_activity'], userDataRemoved: true });
+      const after = await gql(query);
+      assert.equal(after.data.a.preferences, null);
+      assert.equal(after.data.a.recommendations.source, 'popular');
+      assert.equal(after.data.a.features.find((f: { name: string }) => f.name === 'user_features__country').status, 'NOT_FOUND');
+      assert.equal((await erase('Bearer test-admin-token')).data.eraseUser.userDataRemoved, false);
+    });
   });
 });

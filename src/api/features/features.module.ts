@@ -3,9 +3,13 @@ import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { openFeatureServing, type FeatureServing } from '../../features/serving/open-feature-serving';
 import { SemanticEngine } from '../../semantic';
+import type { Warehouse } from '../../warehouse/warehouse';
+import { WAREHOUSE } from '../../warehouse/warehouse.module';
 import { ServingMetrics } from './serving-metrics';
 import { FeatureCatalogResolver } from './feature-catalog.resolver';
 import { FeatureServingController } from './feature-serving.controller';
+import { RecommendationsController } from './recommendations.controller';
+import { UserResolver } from './user.resolver';
 import { FEATURE_SERVING } from './feature-serving.tokens';
 import { ServingMetricsController } from './serving-metrics.controller';
 
@@ -15,10 +19,11 @@ import { ServingMetricsController } from './serving-metrics.controller';
   providers: [
     ServingMetrics,
     FeatureCatalogResolver,
+    UserResolver,
     {
       provide: FEATURE_SERVING,
-      inject: [APP_CONFIG, SemanticEngine, ServingMetrics],
-      useFactory: (config: AppConfig, engine: SemanticEngine, metrics: ServingMetrics) => {
+      inject: [APP_CONFIG, SemanticEngine, WAREHOUSE, ServingMetrics],
+      useFactory: (config: AppConfig, engine: SemanticEngine, warehouse: Warehouse, metrics: ServingMetrics) => {
         const logger = new Logger('FeatureServing');
         let lastLog = 0;
         // Redis down is logged at most every 10 s; every bypass is counted in /metrics.
@@ -27,14 +32,14 @@ import { ServingMetricsController } from './serving-metrics.controller';
           lastLog = Date.now();
           logger.warn(message);
         };
-        return openFeatureServing(config.serving, engine, {
+        return openFeatureServing(config.serving, { engine, warehouse, schema: config.dbtSchema }, {
           onCacheBypass: (e) => throttled(`cache unavailable, reading from the store: ${e instanceof Error ? e.message : String(e)}`),
           onCacheError: (e, during) => throttled(`cache ${during} failed: ${e instanceof Error ? e.message : String(e)}`),
         }).then((serving) => metrics.attach(serving, config.serving.onlineStore.kind));
       },
     },
   ],
-  controllers: [FeatureServingController, ServingMetricsController],
+  controllers: [FeatureServingController, RecommendationsController, ServingMetricsController],
   exports: [FEATURE_SERVING],
 })
 export class FeaturesModule implements OnApplicationShutdown {

@@ -5,7 +5,12 @@ import { CachedReader } from '../cache/cached-feature-reader';
 import type { FeatureCache } from '../cache/feature-cache';
 import type { EncodedRow } from '../online-store/embedded/feature-value-codec';
 import type { OnlineStore } from '../online-store/online-store';
-import { openOnlineStore } from '../online-store/open-online-store';
+import { openOnlineStore, openRecommendationStore, openUserDataStore } from '../online-store/open-online-store';
+import { PopularItems } from '../recommendations/popular-items';
+import { RecommendationService, type ItemAvailability } from '../recommendations/recommendation-service';
+import type { RecommendationStore } from '../recommendations/recommendation-store';
+import type { UserDataStore } from '../users/user-data-store';
+import type { Warehouse } from '../../warehouse/warehouse';
 import { loadFeatureDefinitions, type FeatureManifest } from '../spec';
 import { FeatureReadPath } from './feature-read-path';
 import { FeatureRegistry } from './feature-registry';
@@ -18,7 +23,20 @@ export interface FeatureServing {
   cache: FeatureCache;
   reader: CachedReader<EncodedRow>;
   server: FeatureServer;
+  recommendationStore: RecommendationStore;
+  userData: UserDataStore;
+  popular: PopularItems;
+  recommendations: RecommendationService;
+  limits: ServingSettings['readPath'];
   close(): Promise<void>;
+}
+
+/** What serving reads besides its own stores: the engine (metric-backed views) and the warehouse (popular items). */
+export interface ServingDependencies {
+  engine?: SemanticEngine;
+  warehouse: Warehouse;
+  /** Schema (dataset) of the marts. */
+  schema: string;
 }
 
 export interface FeatureServingHooks {
@@ -46,9 +64,11 @@ export async function openFeatureCache(settings: ServingSettings, hooks: Feature
 }
 
 /** Wires definitions → store → cache → read path → server from the validated settings. */
-export async function openFeatureServing(settings: ServingSettings, engine?: SemanticEngine, hooks: FeatureServingHooks = {}): Promise<FeatureServing> {
-  const registry = loadFeatureRegistry(settings, engine);
+export async function openFeatureServing(settings: ServingSettings, deps: ServingDependencies, hooks: FeatureServingHooks = {}): Promise<FeatureServing> {
+  const registry = loadFeatureRegistry(settings, deps.engine);
   const store = await openOnlineStore(settings.onlineStore);
+  const recommendationStore = await openRecommendationStore(settings.recommendationStore);
+  const userData = await openUserDataStore(settings.userDataStore);
   const cache = await openFeatureCache(settings, hooks);
   const { readPath: limits } = settings;
   const ttlByNamespace = new Map(registry.views.map((v) => [FeatureReadPath.namespace(v), v.ttlSeconds > 0 ? Math.min(v.ttlSeconds * 1000, limits.cacheTtlMs) : limits.cacheTtlMs]));
@@ -64,14 +84,41 @@ export async function openFeatureServing(settings: ServingSettings, engine?: Sem
   });
   const readPath = new FeatureReadPath(store, reader, { storeName: settings.onlineStore.kind, timeoutMs: limits.storeTimeoutMs });
   const server = new FeatureServer(registry, readPath, store, limits);
+  const popular = new PopularItems(deps.warehouse, { schema: deps.schema, onError: (e) => hooks.onCacheError?.(e, 'popular items refresh') });
+  await popular.start();
+  const recommendations = new RecommendationService(recommendationStore, userData, popular, itemAvailability(server), limits.storeTimeoutMs);
   return {
     registry,
     store,
     cache,
     reader,
     server,
+    recommendationStore,
+    userData,
+    popular,
+    recommendations,
+    limits,
     close: async () => {
-      await Promise.allSettled([store.close(), cache.close()]);
+      popular.stop();
+      await Promise.allSettled([store.close(), cache.close(), recommendationStore.close(), userData.close()]);
     },
+  };
+}
+
+/**
+ * Availability from the online features: a view keyed by `item` with an `is_available` feature
+ * (the demo's item_features). Items it does not know stay eligible; no such view, all eligible.
+ */
+function itemAvailability(server: FeatureServer): ItemAvailability {
+  const view = server.registry.views.find((v) => v.entities.includes('item') && v.features.some((f) => f.name === 'is_available' && f.dtype === 'Bool'));
+  return async (itemIds) => {
+    const available = new Map<string, boolean>();
+    if (view === undefined || itemIds.length === 0) return available;
+    const reads = await server.loaders().readMany(view, itemIds);
+    reads.forEach((read, i) => {
+      const value = read?.row?.values.is_available;
+      if (typeof value === 'boolean') available.set(itemIds[i]!, value);
+    });
+    return available;
   };
 }
