@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Command } from 'commander';
 import { projectRoot } from '../config/app-config';
 import { listCommand } from './list.command';
+import { materializeCommand, materializeIncrementalCommand } from './materialize.command';
 import { compileCommand, queryCommand } from './query.command';
 import { validateCommand } from './validate.command';
 
@@ -16,7 +17,9 @@ export function buildProgram(): Command {
     .addCommand(validateCommand())
     .addCommand(listCommand())
     .addCommand(queryCommand())
-    .addCommand(compileCommand());
+    .addCommand(compileCommand())
+    .addCommand(materializeCommand())
+    .addCommand(materializeIncrementalCommand());
   program.addHelpText(
     'after',
     `
@@ -26,6 +29,8 @@ Examples:
   $ stratum list dimensions --metrics revenue
   $ stratum query --metrics revenue --group-by metric_time__month --order-by -metric_time__month --limit 12
   $ stratum compile --metrics revenue --group-by customer__customer_state --dialect bigquery
+  $ stratum materialize 2024-06-01T00:00:00Z 2024-07-01T00:00:00Z --views user_features
+  $ stratum materialize-incremental now
 
 Environment: STRATUM_SEMANTIC_LAYER (definitions), STRATUM_WAREHOUSE=duckdb|bigquery,
 STRATUM_DUCKDB_PATH, STRATUM_DBT_SCHEMA. Run 'stratum <command> --help' for a command's options.`,
