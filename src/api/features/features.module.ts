@@ -5,6 +5,7 @@ import { openFeatureServing, type FeatureServing } from '../../features/serving/
 import { SemanticEngine } from '../../semantic';
 import type { Warehouse } from '../../warehouse/warehouse';
 import { WAREHOUSE } from '../../warehouse/warehouse.module';
+import { materializeDemo, shouldMaterializeDemo } from './demo-materialization';
 import { ServingMetrics } from './serving-metrics';
 import { FeatureCatalogResolver } from './feature-catalog.resolver';
 import { FeatureServingController } from './feature-serving.controller';
@@ -12,6 +13,9 @@ import { RecommendationsController } from './recommendations.controller';
 import { UserResolver } from './user.resolver';
 import { FEATURE_SERVING } from './feature-serving.tokens';
 import { ServingMetricsController } from './serving-metrics.controller';
+
+/** The background demo materialization of this process, awaited at shutdown (never closes the store under it). */
+const demoRun: { promise?: Promise<void> } = {};
 
 /** Feature serving: Feast's REST API, the online store and the cache in front of it. */
 @Global()
@@ -35,7 +39,10 @@ import { ServingMetricsController } from './serving-metrics.controller';
         return openFeatureServing(config.serving, { engine, warehouse, schema: config.dbtSchema }, {
           onCacheBypass: (e) => throttled(`cache unavailable, reading from the store: ${e instanceof Error ? e.message : String(e)}`),
           onCacheError: (e, during) => throttled(`cache ${during} failed: ${e instanceof Error ? e.message : String(e)}`),
-        }).then((serving) => metrics.attach(serving, config.serving.onlineStore.kind));
+        }).then((serving) => {
+          if (shouldMaterializeDemo(config)) demoRun.promise = materializeDemo(serving, warehouse, engine);
+          return metrics.attach(serving, config.serving.onlineStore.kind);
+        });
       },
     },
   ],
@@ -46,6 +53,7 @@ export class FeaturesModule implements OnApplicationShutdown {
   constructor(@Inject(FEATURE_SERVING) private readonly serving: FeatureServing) {}
 
   async onApplicationShutdown(): Promise<void> {
+    await demoRun.promise;
     await this.serving.close();
   }
 }
