@@ -1,15 +1,14 @@
-import { after, before, describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { appendFile, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EmbeddedOnlineStore } from '../../src/features/online-store/embedded/embedded-online-store';
 import { contractRow as row, contractView, onlineStoreContract } from './online-store-contract';
 
-const view = (version = 1) => contractView('embedded', version);
-
 let contractDir: string;
-onlineStoreContract('EmbeddedOnlineStore', {
+onlineStoreContract('EmbeddedOnlineStore (LMDB in a temp dir)', {
   kind: 'embedded',
   open: async () => {
     contractDir = await mkdtemp(join(tmpdir(), 'stratum-online-contract-'));
@@ -24,53 +23,40 @@ after(async () => {
   if (contractDir) await rm(contractDir, { recursive: true, force: true });
 });
 
-describe('EmbeddedOnlineStore (real files in a temp dir)', () => {
-  let dir: string;
-  let store: EmbeddedOnlineStore;
-  const reopen = async () => {
-    await store.close();
-    store = await EmbeddedOnlineStore.open(dir);
-  };
-
-  before(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'stratum-online-'));
-    store = await EmbeddedOnlineStore.open(dir);
-  });
-  after(async () => {
-    await store.close();
-    await rm(dir, { recursive: true, force: true });
-  });
-
-  it('drops a torn last line left by a crash mid-write and keeps every committed batch', async () => {
-    await store.write(view(), [row('torn1', { s: 'committed' })]);
-    await store.close();
-    await appendFile(join(dir, 'online-store.jsonl'), '{"ns":"user_features@v1","put":[{"entityKey":"torn2"');
-    store = await EmbeddedOnlineStore.open(dir);
-    assert.deepEqual((await store.read(view(), ['torn1', 'torn2'])).map((r) => r?.values.s), ['committed', undefined]);
-    // The log is usable after the repair: a new write lands on a line of its own.
-    await store.write(view(), [row('torn3', { s: 'after repair' })]);
-    await reopen();
-    assert.equal((await store.read(view(), ['torn3']))[0]?.values.s, 'after repair');
-  });
-
-  it('compacts a long log at open without losing or resurrecting rows', async () => {
-    const cdir = await mkdtemp(join(tmpdir(), 'stratum-online-compact-'));
+describe('EmbeddedOnlineStore shared by processes', () => {
+  it('reads what another process wrote (the CLI materializing while the server runs), without reopening', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'stratum-online-shared-'));
+    const view = contractView('embedded');
+    const store = await EmbeddedOnlineStore.open(dir);
     try {
-      let s = await EmbeddedOnlineStore.open(cdir);
-      for (let i = 0; i < 1_200; i++) await s.write(view(), [row('hot', { i32: i }, new Date(Date.UTC(2024, 0, 1, 0, 0, i)).toISOString())]);
-      await s.write(view(), [row('gone', { s: 'x' })]);
-      await s.delete(view(), ['gone']);
-      await s.close();
-      s = await EmbeddedOnlineStore.open(cdir); // compacts: 1,202 lines for 1 live row
-      await s.close();
-      const lines = (await readFile(join(cdir, 'online-store.jsonl'), 'utf8')).split('\n').filter(Boolean);
-      assert.equal(lines.length, 1);
-      s = await EmbeddedOnlineStore.open(cdir);
-      assert.deepEqual((await s.read(view(), ['hot', 'gone'])).map((r) => r?.values.i32), [1_199, undefined]);
-      await s.close();
+      await store.write(view, [row('mine', { s: 'from this process' })]);
+      assert.deepEqual(await store.read(view, ['theirs']), [undefined]);
+      const script = `
+        const { EmbeddedOnlineStore } = require(${JSON.stringify(require.resolve('../../src/features/online-store/embedded/embedded-online-store'))});
+        const view = ${JSON.stringify(view)};
+        (async () => {
+          const s = await EmbeddedOnlineStore.open(${JSON.stringify(dir)});
+          const [mine] = await s.read(view, ['mine']);
+          await s.write(view, [{ entityKey: 'theirs', values: { s: 'from the other process, which saw ' + mine.values.s }, eventTimestamp: new Date('2024-05-01T00:00:00Z') }]);
+          await s.writeWatermark(view, new Date('2024-05-02T00:00:00Z'));
+          await s.close();
+        })().catch((e) => { console.error(e); process.exit(1); });`;
+      const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+      assert.equal(child.status, 0, child.stderr);
+      const [theirs] = await store.read(view, ['theirs']);
+      assert.equal(theirs?.values.s, 'from the other process, which saw from this process');
+      assert.deepEqual(await store.readWatermark(view), new Date('2024-05-02T00:00:00Z'));
     } finally {
-      await rm(cdir, { recursive: true, force: true });
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 
+  it('refuses to be used after close', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'stratum-online-closed-'));
+    const store = await EmbeddedOnlineStore.open(dir);
+    await store.close();
+    await assert.rejects(store.read(contractView('embedded'), ['x']), /closed/);
+    await rm(dir, { recursive: true, force: true });
+  });
 });

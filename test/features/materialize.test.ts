@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -335,10 +335,6 @@ describe('materialize the demo feature views', () => {
         env: { ...cleanEnv(), STRATUM_ONLINE_STORE_PATH: dir },
         stdio: ['ignore', 'pipe', 'pipe'],
       });
-    const committedLines = (dir: string) => {
-      const file = join(dir, 'online-store.jsonl');
-      return existsSync(file) ? readFileSync(file, 'utf8').split('\n').length - 1 : 0;
-    };
 
     it('leaves the previous watermark and an incomplete view; running again completes it', async () => {
       const v = view('user_features');
@@ -347,7 +343,9 @@ describe('materialize the demo feature views', () => {
       const seeded = await EmbeddedOnlineStore.open(dir);
       await materializer(seeded).materialize([v], { end: MIDDLE });
       await seeded.close();
-      const seededLines = committedLines(dir);
+      // The store is shared between processes (LMDB): this one watches the CLI's batches land.
+      const watcher = await EmbeddedOnlineStore.open(dir);
+      const newerRows = async () => (await watcher.read(v, keysOf(v))).filter((r) => r !== undefined && r.eventTimestamp >= MIDDLE).length;
 
       const db = await demoDbPath();
       const args = ['materialize-incremental', END.toISOString(), '--views', v.name, '--duckdb', db];
@@ -356,13 +354,14 @@ describe('materialize the demo feature views', () => {
       const exited = new Promise<void>((resolve) => child!.once('exit', () => resolve()));
       let stderr = '';
       child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-      while (committedLines(dir) === seededLines) {
+      while ((await newerRows()) === 0) {
         if (child.exitCode !== null) assert.fail(`the CLI ended before writing a batch: ${stderr}`);
         await new Promise((r) => setTimeout(r, 5));
       }
       child.kill('SIGKILL');
       await exited;
       assert.equal(child.signalCode, 'SIGKILL');
+      await watcher.close();
 
       const crashed = await EmbeddedOnlineStore.open(dir);
       assert.deepEqual(await crashed.readWatermark(v), MIDDLE, 'the watermark did not move');

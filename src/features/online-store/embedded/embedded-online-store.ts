@@ -1,58 +1,45 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { open, type RootDatabase } from 'lmdb';
 import type { FeatureView } from '../../spec/feature-manifest';
 import { OnlineStore, onlineNamespace, type OnlineRow, type StoredRow } from '../online-store';
-import { AppendOnlyLog } from './append-only-log';
-import { FeatureValueCodec, type EncodedRow } from './feature-value-codec';
+import { FeatureValueCodec, type EncodedValue } from './feature-value-codec';
 
-/** One committed change of one view version, as a log line. */
-type LogRecord = { ns: string; put: EncodedRow[] } | { ns: string; del: string[] } | { ns: string; watermarkMs: number };
-
-export interface EmbeddedOnlineStoreOptions {
-  /** fdatasync after every write call: survives power loss, at the cost of write latency. */
-  sync?: boolean;
+/** A row as stored: event time (epoch ms) and one value per feature in the view's order. */
+interface StoredValue {
+  t: number;
+  v: EncodedValue[];
 }
 
+/** Keys: [namespace, entity key] for rows, [WATERMARKS, namespace] for watermarks. */
+type Key = [string, string];
+const WATERMARKS = '~watermark';
+
 /**
- * The online store for `npm start` without any cloud: every row in memory (point reads are map
- * lookups, the read path never touches the disk) and every write call appended as ONE line to a
- * log in `dir`, replayed at open. It needs no npm dependency: lmdb was the first choice, but its
- * lockfile did not pass `npm ci` against this registry (optional platform binaries of
- * msgpackr-extract missing), so this stays dependency-free until that is solved.
+ * The online store for `npm start` without any cloud: LMDB, a memory-mapped B+tree, through the
+ * `lmdb` package. Chosen over better-sqlite3 by measurement on this machine (100k rows of 50
+ * features, README "Embedded online store"): raw point reads 1.0 M/s against 0.19 M/s, 141 k/s
+ * against 85 k/s with the row decoded, and an open that costs milliseconds at any size (nothing is
+ * loaded into the heap). LMDB also lets several processes share the files: `stratum materialize`
+ * or `stratum users erase` write while the server runs, and the server reads their rows at once.
  *
- * Fit for a demo or a single process; the data set must fit in memory and one process owns `dir`.
+ * Writes are one LMDB transaction per call (all-or-nothing, durable when it resolves), with the
+ * newest-wins check inside it, so concurrent writers from any process cannot undo each other.
  */
 export class EmbeddedOnlineStore extends OnlineStore {
-  /** Log lines beyond this many per live row trigger a compaction at open. */
-  private static readonly COMPACT_RATIO = 2;
-  private static readonly COMPACT_MIN_RECORDS = 1000;
-
   private readonly codecs = new WeakMap<FeatureView, FeatureValueCodec>();
-  /** Writes run one after the other so the log order is the order they were applied in. */
-  private tail: Promise<unknown> = Promise.resolve();
   private closed = false;
 
-  private constructor(
-    private readonly log: AppendOnlyLog<LogRecord>,
-    /** namespace (view@version) → entity key → row. */
-    private readonly tables: Map<string, Map<string, EncodedRow>>,
-    /** namespace → materialization watermark (epoch ms). */
-    private readonly watermarks: Map<string, number>,
-  ) {
+  private constructor(private readonly db: RootDatabase<StoredValue | number, Key>) {
     super();
   }
 
-  /** Opens the store in `dir` (created if missing) and loads what earlier runs wrote. */
-  static async open(dir: string, options: EmbeddedOnlineStoreOptions = {}): Promise<EmbeddedOnlineStore> {
-    const { log, records } = await AppendOnlyLog.open<LogRecord>(join(dir, 'online-store.jsonl'), options);
-    const tables = new Map<string, Map<string, EncodedRow>>();
-    const watermarks = new Map<string, number>();
-    for (const record of records) EmbeddedOnlineStore.applyRecord(tables, watermarks, record);
-    const store = new EmbeddedOnlineStore(log, tables, watermarks);
-    const live = [...tables.values()].reduce((n, t) => n + t.size, 0);
-    if (records.length > EmbeddedOnlineStore.COMPACT_MIN_RECORDS && records.length > live * EmbeddedOnlineStore.COMPACT_RATIO) {
-      await log.rewrite(store.snapshot());
-    }
-    return store;
+  /** Opens (creating) the store in `dir`. */
+  static async open(dir: string): Promise<EmbeddedOnlineStore> {
+    mkdirSync(dir, { recursive: true });
+    // No compression: rows are small and reads are the hot path. msgpack values, ordered-binary keys.
+    const db = open<StoredValue | number, Key>({ path: join(dir, 'features.lmdb'), compression: false });
+    return new EmbeddedOnlineStore(db);
   }
 
   override async write(view: FeatureView, rows: readonly OnlineRow[]): Promise<void> {
@@ -60,92 +47,56 @@ export class EmbeddedOnlineStore extends OnlineStore {
     // Every row is checked before anything is stored: one bad value rejects the whole call.
     const codec = this.codecFor(view);
     const encoded = rows.map((row) => codec.encodeRow(row));
+    if (encoded.length === 0) return;
     const ns = onlineNamespace(view);
-    await this.serialized(async () => {
-      const table = this.tables.get(ns);
-      const newest = new Map<string, EncodedRow>();
+    await this.db.transaction(() => {
       for (const row of encoded) {
-        const current = newest.get(row.entityKey) ?? table?.get(row.entityKey);
+        const key: Key = [ns, row.entityKey];
+        const current = this.db.get(key) as StoredValue | undefined;
         // Newest wins: an older event never overwrites a fresher one (late materialize vs push).
-        if (current === undefined || row.eventTimeMs >= current.eventTimeMs) newest.set(row.entityKey, row);
+        if (current === undefined || row.eventTimeMs >= current.t) this.db.put(key, { t: row.eventTimeMs, v: row.values });
       }
-      if (newest.size === 0) return;
-      const record: LogRecord = { ns, put: [...newest.values()] };
-      await this.log.append(record);
-      EmbeddedOnlineStore.applyRecord(this.tables, this.watermarks, record);
     });
   }
 
   override async read(view: FeatureView, entityKeys: readonly string[]): Promise<(StoredRow | undefined)[]> {
     this.assertOpen();
-    const table = this.tables.get(onlineNamespace(view));
+    const ns = onlineNamespace(view);
     const codec = this.codecFor(view);
-    return entityKeys.map((key) => {
-      const row = table?.get(key);
-      if (row === undefined) return undefined;
-      return { entityKey: row.entityKey, values: codec.decodeValues(row.values), eventTimestamp: new Date(row.eventTimeMs) };
+    // LMDB keeps a read snapshot between calls; renewing it (about a microsecond) shows rows other
+    // processes committed since (the CLI's materialize, an erase).
+    this.db.resetReadTxn();
+    // Synchronous gets from the memory map: microseconds each, no I/O wait on the event loop.
+    return entityKeys.map((entityKey) => {
+      const stored = this.db.get([ns, entityKey]) as StoredValue | undefined;
+      return stored === undefined ? undefined : { entityKey, values: codec.decodeValues(stored.v), eventTimestamp: new Date(stored.t) };
     });
   }
 
   override async delete(view: FeatureView, entityKeys: readonly string[]): Promise<void> {
     this.assertOpen();
     const ns = onlineNamespace(view);
-    await this.serialized(async () => {
-      const table = this.tables.get(ns);
-      const present = [...new Set(entityKeys)].filter((key) => table?.has(key));
-      if (present.length === 0) return;
-      const record: LogRecord = { ns, del: present };
-      await this.log.append(record);
-      EmbeddedOnlineStore.applyRecord(this.tables, this.watermarks, record);
+    await this.db.transaction(() => {
+      for (const key of new Set(entityKeys)) this.db.remove([ns, key]);
     });
   }
 
   override async readWatermark(view: FeatureView): Promise<Date | undefined> {
     this.assertOpen();
-    const ms = this.watermarks.get(onlineNamespace(view));
-    return ms === undefined ? undefined : new Date(ms);
+    this.db.resetReadTxn();
+    const ms = this.db.get([WATERMARKS, onlineNamespace(view)]);
+    return typeof ms === 'number' ? new Date(ms) : undefined;
   }
 
   override async writeWatermark(view: FeatureView, watermark: Date): Promise<void> {
     this.assertOpen();
-    const record: LogRecord = { ns: onlineNamespace(view), watermarkMs: watermark.getTime() };
-    await this.serialized(async () => {
-      await this.log.append(record);
-      EmbeddedOnlineStore.applyRecord(this.tables, this.watermarks, record);
-    });
+    await this.db.put([WATERMARKS, onlineNamespace(view)], watermark.getTime());
   }
 
   override async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.tail.catch(() => undefined);
-    await this.log.close();
-  }
-
-  private static applyRecord(tables: Map<string, Map<string, EncodedRow>>, watermarks: Map<string, number>, record: LogRecord): void {
-    if ('watermarkMs' in record) {
-      watermarks.set(record.ns, record.watermarkMs);
-      return;
-    }
-    let table = tables.get(record.ns);
-    if (table === undefined) {
-      table = new Map();
-      tables.set(record.ns, table);
-    }
-    if ('put' in record) for (const row of record.put) table.set(row.entityKey, row);
-    else for (const key of record.del) table.delete(key);
-  }
-
-  /** The live rows as the fewest records: one `put` per namespace. */
-  private snapshot(): LogRecord[] {
-    const rows: LogRecord[] = [...this.tables].filter(([, t]) => t.size > 0).map(([ns, t]) => ({ ns, put: [...t.values()] }));
-    return [...rows, ...[...this.watermarks].map(([ns, watermarkMs]) => ({ ns, watermarkMs }))];
-  }
-
-  private serialized(task: () => Promise<void>): Promise<void> {
-    const run = this.tail.then(task);
-    this.tail = run.catch(() => undefined);
-    return run;
+    await this.db.close();
   }
 
   private codecFor(view: FeatureView): FeatureValueCodec {
