@@ -249,9 +249,12 @@ describe('GraphQL API over HTTP (demo marts on DuckDB)', () => {
   it('answers /health', async () => {
     const res = await fetch(`${url}/health`);
     assert.equal(res.status, 200);
-    const body = (await res.json()) as { status: string; warehouse: string; metrics: number };
+    const body = (await res.json()) as { status: string; warehouse: string; metrics: number; featureViews: number; onlineStore: string; cache: string };
     assert.equal(body.status, 'ok');
     assert.equal(body.warehouse, 'duckdb');
     assert.ok(body.metrics > 5);
+    assert.equal(body.featureViews, 3);
+    assert.equal(body.onlineStore, 'embedded');
+    assert.equal(body.cache, 'memory');
   });
 });
