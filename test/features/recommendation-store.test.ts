@@ -1,5 +1,6 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -136,6 +137,97 @@ recommendationStoreCases('EmbeddedRecommendationStore', {
 after(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
+
+describe('EmbeddedRecommendationStore (LMDB in a temp dir)', () => {
+  let shared: string;
+  before(async () => {
+    shared = await mkdtemp(join(tmpdir(), 'stratum-recs-shared-'));
+  });
+  after(async () => {
+    await rm(shared, { recursive: true, force: true });
+  });
+
+  it('serves what another process loaded and erased (the CLI while the server runs), without reopening', async () => {
+    const store = await EmbeddedRecommendationStore.open(shared);
+    try {
+      await store.writeLists([list('s-1', '2024-05-01T00:00:00Z', [['ours', 1]]), list('s-gone', '2024-05-01T00:00:00Z', [['x', 1]])]);
+      assert.deepEqual((await store.readLatest(['s-1', 's-2', 's-gone'])).map((l) => l?.items[0]?.itemId), ['ours', undefined, 'x']);
+      const seen = runNode(`
+        const { EmbeddedRecommendationStore } = require(${JSON.stringify(require.resolve('../../src/features/recommendations/embedded/embedded-recommendation-store'))});
+        const list = (userId, iso, itemId) => ({ userId, generatedAt: new Date(iso), items: [{ itemId, score: 2 }], model: 'theirs' });
+        (async () => {
+          const s = await EmbeddedRecommendationStore.open(${JSON.stringify(shared)});
+          const [mine] = await s.readLatest(['s-1']);
+          await s.writeLists([list('s-1', '2024-05-02T00:00:00Z', 'newer'), list('s-2', '2024-05-01T00:00:00Z', 'theirs')]);
+          await s.deleteUser('s-gone');
+          console.log(mine.items[0].itemId);
+          await s.close();
+        })().catch((e) => { console.error(e); process.exit(1); });`);
+      assert.equal(seen, 'ours');
+      assert.deepEqual(await store.readLatest(['s-1', 's-2', 's-gone']), [
+        list('s-1', '2024-05-02T00:00:00Z', [['newer', 2]], 'theirs'),
+        list('s-2', '2024-05-01T00:00:00Z', [['theirs', 2]], 'theirs'),
+        undefined,
+      ]);
+      // The other process's lists count against keepLists here too: ours (the oldest of three) goes.
+      await store.writeLists([list('s-1', '2024-05-03T00:00:00Z', [['third', 1]])]);
+    } finally {
+      await store.close();
+    }
+    assert.deepEqual(storedKeys(shared).filter(([user]) => user === 's-1').map(([, ms]) => new Date(ms).toISOString()), ['2024-05-02T00:00:00.000Z', '2024-05-03T00:00:00.000Z']);
+  });
+
+  it('stores at most keepLists lists per user, and refuses a keepLists below 1', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'stratum-recs-keep-'));
+    try {
+      const store = await EmbeddedRecommendationStore.open(dir, { keepLists: 3 });
+      // Several lists of one user in one call are trimmed against each other.
+      await store.writeLists([1, 2, 3, 4, 5].map((day) => list('k', `2024-08-0${day}T00:00:00Z`, [[`day${day}`, day]])));
+      await store.writeLists([list('k', '2024-07-01T00:00:00Z', [['ancient', 1]]), list('k2', '2024-07-01T00:00:00Z', [['only', 1]])]);
+      assert.equal((await store.readLatest(['k']))[0]?.items[0]?.itemId, 'day5');
+      await store.close();
+      assert.deepEqual(storedKeys(dir).map(([user, ms]) => `${user} ${new Date(ms).toISOString().slice(0, 10)}`), ['k 2024-08-03', 'k 2024-08-04', 'k 2024-08-05', 'k2 2024-07-01']);
+      await assert.rejects(EmbeddedRecommendationStore.open(dir, { keepLists: 0 }), /keepLists must be a whole number of at least 1, got 0/);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('stores the longest user id validation allows, in 3-byte characters', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'stratum-recs-long-'));
+    const store = await EmbeddedRecommendationStore.open(dir);
+    try {
+      const long = '\u20ac'.repeat(1024);
+      await store.writeLists([list(long, '2024-05-01T00:00:00Z', [['a', 1]])]);
+      assert.deepEqual((await store.readLatest([long, long.slice(1)])).map((l) => l?.items[0]?.itemId), ['a', undefined]);
+    } finally {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses to be used after close', async () => {
+    const store = await EmbeddedRecommendationStore.open(shared);
+    await store.close();
+    await assert.rejects(store.readLatest(['x']), /closed/);
+  });
+});
+
+/** Runs a script in a separate node process (another process sharing the LMDB files) and returns its stdout. */
+function runNode(script: string): string {
+  const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+  assert.equal(child.status, 0, child.stderr);
+  return child.stdout.trim();
+}
+
+/** The keys in the LMDB file of a closed store, read by a separate process (in key order). */
+function storedKeys(dir: string): [string, number][] {
+  return JSON.parse(runNode(`
+    const { open } = require(${JSON.stringify(require.resolve('lmdb'))});
+    const db = open({ path: ${JSON.stringify(join(dir, 'recommendations.lmdb'))}, compression: false });
+    console.log(JSON.stringify([...db.getKeys()]));
+    db.close();`)) as [string, number][];
+}
 
 let emulator: RealServer;
 let settings: BigtableStoreSettings;

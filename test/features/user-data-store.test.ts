@@ -1,6 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SpannerStoreSettings } from '../../src/config/serving-config';
@@ -117,18 +118,72 @@ describe('EmbeddedUserDataStore (real files in a temp dir)', () => {
 
   userDataStoreCases(() => store);
 
-  it('keeps everything across a reopen, and an erased user leaves the file', async () => {
+  it('keeps everything across a reopen, and a fresh process finds no record of an erased user', async () => {
     await store.writePreferences([prefs('r-1', 1)]);
-    await store.recordInteractions([interaction('r-1', 'a', 1), interaction('r-2', 'b', 2), interaction('gone-user', 'secret-item', 3)]);
-    await store.eraseUser('gone-user');
+    await store.recordInteractions([interaction('r-1', 'a', 1), interaction('r-2', 'b', 2), interaction('gone-user', 'secret-item-4711', 3)]);
+    await store.writePreferences([{ ...prefs('gone-user', 4), recommendationSettings: { note: 'secret-setting-4711' } }]);
+    assert.equal(await store.eraseUser('gone-user'), true);
     await store.close();
     store = await EmbeddedUserDataStore.open(dir);
-    assert.deepEqual(await store.readPreferences(['r-1']), [{ ...prefs('r-1', 1), lastInteractionAt: interaction('r-1', 'a', 1).at }]);
+    assert.deepEqual(await store.readPreferences(['r-1', 'gone-user']), [{ ...prefs('r-1', 1), lastInteractionAt: interaction('r-1', 'a', 1).at }, undefined]);
     assert.deepEqual(await store.readInteractedItems(['r-1', 'r-2', 'gone-user']), [['a'], ['b'], []]);
-    const file = await readFile(join(dir, 'user-data.jsonl'), 'utf8');
-    assert.ok(file.includes('r-2') && !file.includes('gone-user') && !file.includes('secret-item'), 'the log holds no trace of the erased user');
+    // Every record of the file, as any process reads it through LMDB: no key or value of the
+    // erased user is left. (The raw file is not checked: LMDB frees the pages that held them and
+    // overwrites them in later transactions, but does not zero them at once; see the store's doc.)
+    const records = runNode(`
+      const { open } = require(${JSON.stringify(require.resolve('lmdb'))});
+      const db = open({ path: ${JSON.stringify(join(dir, 'user-data.lmdb'))}, compression: false });
+      const all = [];
+      for (const { key, value } of db.getRange()) all.push({ key, value });
+      console.log(JSON.stringify(all));
+      db.close();`);
+    assert.ok(records.includes('"r-2"') && records.includes('"b"'), 'the dump holds the other users');
+    assert.ok(!/gone-user|secret-item-4711|secret-setting-4711/.test(records), `a record of the erased user is still readable: ${records}`);
+  });
+
+  it('sees what another process recorded and erased (`stratum users erase` while the server runs), without reopening', async () => {
+    await store.writePreferences([prefs('x-shared', 5)]);
+    await store.recordInteractions([interaction('x-shared', 'ours', 5)]);
+    assert.deepEqual(await store.readInteractedItems(['x-shared', 'x-theirs']), [['ours'], []]);
+    const seen = runNode(`
+      const { EmbeddedUserDataStore } = require(${JSON.stringify(require.resolve('../../src/features/users/embedded/embedded-user-data-store'))});
+      (async () => {
+        const s = await EmbeddedUserDataStore.open(${JSON.stringify(dir)});
+        const [items] = await s.readInteractedItems(['x-shared']);
+        await s.recordInteractions([{ userId: 'x-theirs', itemId: 'theirs', interactionType: 'click', at: new Date('2024-06-01T00:00:07Z') }]);
+        const erased = await s.eraseUser('x-shared');
+        console.log(JSON.stringify({ items, erased }));
+        await s.close();
+      })().catch((e) => { console.error(e); process.exit(1); });`);
+    assert.deepEqual(JSON.parse(seen), { items: ['ours'], erased: true });
+    assert.deepEqual(await store.readInteractedItems(['x-shared', 'x-theirs']), [[], ['theirs']]);
+    assert.deepEqual(await store.readPreferences(['x-shared']), [undefined]);
+    assert.equal((await store.readPreferences(['x-theirs']))[0]?.lastInteractionAt?.toISOString(), '2024-06-01T00:00:07.000Z');
+    // The erase is seen inside this process's write transactions too: nothing left to erase.
+    assert.equal(await store.eraseUser('x-shared'), false);
+  });
+
+  it('keeps interactions at the epoch itself in time order', async () => {
+    // The key holds the negated time; -0 would sort after every other time in ordered-binary.
+    await store.recordInteractions([interaction('z-epoch', 'later', 1), { ...interaction('z-epoch', 'at-epoch', 0), at: new Date(0) }, { ...interaction('z-epoch', 'before', 0), at: new Date(-1000) }]);
+    assert.deepEqual(await store.readInteractedItems(['z-epoch']), [['later', 'at-epoch', 'before']]);
+  });
+
+  it('refuses to be used after close', async () => {
+    const other = await mkdtemp(join(tmpdir(), 'stratum-users-closed-'));
+    const closed = await EmbeddedUserDataStore.open(other);
+    await closed.close();
+    await assert.rejects(closed.readPreferences(['x']), /closed/);
+    await rm(other, { recursive: true, force: true });
   });
 });
+
+/** Runs a script in a separate node process (another process sharing the LMDB files) and returns its stdout. */
+function runNode(script: string): string {
+  const child = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+  assert.equal(child.status, 0, child.stderr);
+  return child.stdout.trim();
+}
 
 describe('SpannerUserDataStore (Spanner emulator)', () => {
   let emulator: RealServer;

@@ -1,75 +1,79 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { AppendOnlyLog } from '../../online-store/embedded/append-only-log';
+import { open, type RootDatabase } from 'lmdb';
 import { UserDataStore, type UserInteraction, type UserPreferences } from '../user-data-store';
 import { checkInteractions, checkLimit, checkPreferences, checkUserId, checkUserIds } from '../user-data-validation';
 
-/** Preferences and interactions as persisted (dates in epoch ms). */
-interface PrefsRecord {
-  userId: string;
-  preferenceVector: number[] | null;
+/**
+ * A preferences row as stored (the user id is the key). JSON columns are kept as JSON text, so
+ * what reads back is exactly what Spanner's JSON columns would return (no Dates, no undefined).
+ */
+interface StoredPrefs {
+  vector: number[] | null;
   lastInteractionMs: number | null;
-  recommendationSettings: Record<string, unknown> | null;
+  settings: string | null;
   versionId: number | null;
 }
-interface InteractionRecord {
-  userId: string;
-  itemId: string;
-  interactionType: string;
-  atMs: number;
-  context: Record<string, unknown> | null;
-}
-type LogRecord = { prefs: PrefsRecord[] } | { interactions: InteractionRecord[] };
 
-interface UserRow {
-  prefs: PrefsRecord;
-  /** Newest first, one per instant (the Spanner table's key is (user, time)). */
-  interactions: InteractionRecord[];
+/** An interaction as stored (user and time are the key). */
+interface StoredInteraction {
+  item: string;
+  type: string;
+  context: string | null;
 }
 
 /**
- * The user-data store for `npm start` without Spanner: everything in memory, every write call one
- * line of an append-only log in `dir`, replayed at open (the embedded online store's design).
- * A GDPR erase rewrites the log without the user, so the erased data leaves the disk too, not
- * only the memory.
+ * ['p', userId] → preferences; ['i', userId, -epochMs] → one interaction. The negated time makes a
+ * forward range read over ['i', userId] newest first, and one key per (user, instant) is the
+ * Spanner table's primary key. Ordered-binary keys never interleave a user's keys with those of
+ * a user whose id extends it (the separator byte sorts below every character).
+ */
+type PrefsKey = ['p', string];
+type InteractionKey = ['i', string, number];
+type Key = PrefsKey | InteractionKey;
+
+/**
+ * The user-data store for `npm start` without Spanner: LMDB (`user-data.lmdb` in `dir`), like the
+ * embedded online store, so `stratum users erase` can run while the server has the same folder
+ * open. Each write call is ONE LMDB transaction (all-or-nothing, committed when it resolves), and
+ * the read-modify-write of `lastInteractionAt` happens inside it, so writers in different
+ * processes cannot undo each other. Reads renew their snapshot first, so rows another process
+ * committed are seen without reopening.
+ *
+ * GDPR: `eraseUser` deletes the user's records in one transaction; once it resolves, the erased
+ * data is no longer readable by any process (each process's next read takes a new snapshot), and
+ * no reopen can bring it back, unlike the earlier append-only log whose compaction in a second
+ * process could resurrect an erase. LMDB frees the pages that held the records and reuses them in
+ * later write transactions rather than appending; it does not zero them, so until reused (in tests,
+ * within a few writes; later while another process still holds an older read snapshot) the old
+ * bytes can remain in free pages of the file, unreachable through any key.
  */
 export class EmbeddedUserDataStore extends UserDataStore {
-  private static readonly COMPACT_RATIO = 2;
-  private static readonly COMPACT_MIN_RECORDS = 1000;
-
-  /** Writes run one after the other so the log order is the order they were applied in. */
-  private tail: Promise<unknown> = Promise.resolve();
   private closed = false;
 
-  private constructor(
-    private readonly log: AppendOnlyLog<LogRecord>,
-    private readonly users: Map<string, UserRow>,
-  ) {
+  private constructor(private readonly db: RootDatabase<StoredPrefs | StoredInteraction, Key>) {
     super();
   }
 
-  static async open(dir: string, options: { sync?: boolean } = {}): Promise<EmbeddedUserDataStore> {
-    const { log, records } = await AppendOnlyLog.open<LogRecord>(join(dir, 'user-data.jsonl'), options);
-    const users = new Map<string, UserRow>();
-    for (const record of records) EmbeddedUserDataStore.applyRecord(users, record);
-    const store = new EmbeddedUserDataStore(log, users);
-    if (records.length > EmbeddedUserDataStore.COMPACT_MIN_RECORDS && records.length > users.size * EmbeddedUserDataStore.COMPACT_RATIO) {
-      await log.rewrite(EmbeddedUserDataStore.snapshot(users));
-    }
-    return store;
+  static async open(dir: string): Promise<EmbeddedUserDataStore> {
+    mkdirSync(dir, { recursive: true });
+    const db = open<StoredPrefs | StoredInteraction, Key>({ path: join(dir, 'user-data.lmdb'), compression: false });
+    return new EmbeddedUserDataStore(db);
   }
 
   override async readPreferences(userIds: readonly string[]): Promise<(UserPreferences | undefined)[]> {
     this.assertOpen();
     checkUserIds(userIds);
-    return userIds.map((id) => {
-      const prefs = this.users.get(id)?.prefs;
-      if (prefs === undefined) return undefined;
+    this.db.resetReadTxn();
+    return userIds.map((userId) => {
+      const stored = this.getPrefs(userId);
+      if (stored === undefined) return undefined;
       return {
-        userId: prefs.userId,
-        preferenceVector: prefs.preferenceVector === null ? null : [...prefs.preferenceVector],
-        lastInteractionAt: prefs.lastInteractionMs === null ? null : new Date(prefs.lastInteractionMs),
-        recommendationSettings: prefs.recommendationSettings === null ? null : structuredClone(prefs.recommendationSettings),
-        versionId: prefs.versionId,
+        userId,
+        preferenceVector: stored.vector,
+        lastInteractionAt: stored.lastInteractionMs === null ? null : new Date(stored.lastInteractionMs),
+        recommendationSettings: stored.settings === null ? null : (JSON.parse(stored.settings) as Record<string, unknown>),
+        versionId: stored.versionId,
       };
     });
   }
@@ -78,118 +82,89 @@ export class EmbeddedUserDataStore extends UserDataStore {
     this.assertOpen();
     checkPreferences(prefs);
     if (prefs.length === 0) return;
-    // Through JSON once, so memory holds exactly what a reopen would read back.
-    const record: LogRecord = JSON.parse(JSON.stringify({
-      prefs: prefs.map((p): PrefsRecord => ({
-        userId: p.userId,
-        preferenceVector: p.preferenceVector,
+    const rows = prefs.map((p): [PrefsKey, StoredPrefs] => [
+      ['p', p.userId],
+      {
+        vector: p.preferenceVector === null ? null : [...p.preferenceVector],
         lastInteractionMs: p.lastInteractionAt === null ? null : p.lastInteractionAt.getTime(),
-        recommendationSettings: p.recommendationSettings,
+        settings: p.recommendationSettings === null ? null : JSON.stringify(p.recommendationSettings),
         versionId: p.versionId,
-      })),
-    })) as LogRecord;
-    await this.appendAndApply(record);
+      },
+    ]);
+    await this.db.transaction(() => {
+      for (const [key, value] of rows) this.db.put(key, value);
+    });
   }
 
   override async readInteractedItems(userIds: readonly string[], limit?: number): Promise<string[][]> {
     this.assertOpen();
     checkUserIds(userIds);
     const max = checkLimit(limit);
-    return userIds.map((id) => (this.users.get(id)?.interactions ?? []).slice(0, max).map((x) => x.itemId));
+    this.db.resetReadTxn();
+    return userIds.map((userId) => {
+      const items: string[] = [];
+      for (const { value } of this.db.getRange({ ...interactionRange(userId), limit: max })) items.push((value as StoredInteraction).item);
+      return items;
+    });
   }
 
   override async recordInteractions(interactions: readonly UserInteraction[]): Promise<void> {
     this.assertOpen();
     checkInteractions(interactions);
     if (interactions.length === 0) return;
-    const record: LogRecord = JSON.parse(JSON.stringify({
-      interactions: interactions.map((x): InteractionRecord => ({
-        userId: x.userId,
-        itemId: x.itemId,
-        interactionType: x.interactionType,
-        atMs: x.at.getTime(),
-        context: x.context ?? null,
-      })),
-    })) as LogRecord;
-    await this.appendAndApply(record);
+    const rows = interactions.map((x): [InteractionKey, StoredInteraction] => [
+      ['i', x.userId, reverseTime(x.at.getTime())],
+      { item: x.itemId, type: x.interactionType, context: x.context === undefined || x.context === null ? null : JSON.stringify(x.context) },
+    ]);
+    const newestPerUser = new Map<string, number>();
+    for (const x of interactions) newestPerUser.set(x.userId, Math.max(x.at.getTime(), newestPerUser.get(x.userId) ?? -Infinity));
+    await this.db.transaction(() => {
+      for (const [key, value] of rows) this.db.put(key, value);
+      for (const [userId, newestMs] of newestPerUser) {
+        const prefs = this.getPrefs(userId);
+        // Interactions live under their user's row: create it, as the Spanner store does, and
+        // move lastInteractionAt forward, never back.
+        if (prefs === undefined) {
+          this.db.put(['p', userId], { vector: null, lastInteractionMs: newestMs, settings: null, versionId: null });
+        } else if (prefs.lastInteractionMs === null || newestMs > prefs.lastInteractionMs) {
+          this.db.put(['p', userId], { ...prefs, lastInteractionMs: newestMs });
+        }
+      }
+    });
   }
 
   override async eraseUser(userId: string): Promise<boolean> {
     this.assertOpen();
     checkUserId(userId, 'userId');
-    let removed = false;
-    await this.serialized(async () => {
-      if (!this.users.has(userId)) return;
-      const remaining = new Map(this.users);
-      remaining.delete(userId);
-      // Rewritten before memory changes: if the rewrite fails, nothing was erased anywhere.
-      await this.log.rewrite(EmbeddedUserDataStore.snapshot(remaining));
-      this.users.delete(userId);
-      removed = true;
+    return this.db.transaction(() => {
+      const keys: Key[] = [...this.db.getKeys(interactionRange(userId))];
+      if (this.getPrefs(userId) !== undefined) keys.push(['p', userId]);
+      for (const key of keys) this.db.remove(key);
+      return keys.length > 0;
     });
-    return removed;
   }
 
   override async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await this.tail.catch(() => undefined);
-    await this.log.close();
+    await this.db.close();
   }
 
-  private appendAndApply(record: LogRecord): Promise<void> {
-    return this.serialized(async () => {
-      await this.log.append(record);
-      EmbeddedUserDataStore.applyRecord(this.users, record);
-    });
-  }
-
-  private static applyRecord(users: Map<string, UserRow>, record: LogRecord): void {
-    if ('prefs' in record) {
-      for (const prefs of record.prefs) {
-        const row = users.get(prefs.userId);
-        if (row === undefined) users.set(prefs.userId, { prefs, interactions: [] });
-        else row.prefs = prefs;
-      }
-      return;
-    }
-    const touched = new Set<UserRow>();
-    for (const x of record.interactions) {
-      let row = users.get(x.userId);
-      if (row === undefined) {
-        // Interactions live under their user's row: create it, as the Spanner store does.
-        row = { prefs: { userId: x.userId, preferenceVector: null, lastInteractionMs: null, recommendationSettings: null, versionId: null }, interactions: [] };
-        users.set(x.userId, row);
-      }
-      const same = row.interactions.findIndex((y) => y.atMs === x.atMs);
-      if (same === -1) row.interactions.push(x);
-      else row.interactions[same] = x;
-      if (row.prefs.lastInteractionMs === null || x.atMs > row.prefs.lastInteractionMs) row.prefs = { ...row.prefs, lastInteractionMs: x.atMs };
-      touched.add(row);
-    }
-    for (const row of touched) row.interactions.sort((a, b) => b.atMs - a.atMs);
-  }
-
-  /**
-   * The live data as the fewest records. Interactions come first: replaying them moves
-   * lastInteractionAt, and the preferences after them restore the value stored last.
-   */
-  private static snapshot(users: Map<string, UserRow>): LogRecord[] {
-    const rows = [...users.values()];
-    const records: LogRecord[] = [];
-    const interactions = rows.flatMap((r) => r.interactions);
-    if (interactions.length > 0) records.push({ interactions });
-    if (rows.length > 0) records.push({ prefs: rows.map((r) => r.prefs) });
-    return records;
-  }
-
-  private serialized(task: () => Promise<void>): Promise<void> {
-    const run = this.tail.then(task);
-    this.tail = run.catch(() => undefined);
-    return run;
+  private getPrefs(userId: string): StoredPrefs | undefined {
+    return this.db.get(['p', userId]) as StoredPrefs | undefined;
   }
 
   private assertOpen(): void {
     if (this.closed) throw new Error('the embedded user-data store is closed');
   }
+}
+
+/** Every interaction key of the user, newest first (the time is negated in the key). */
+function interactionRange(userId: string): { start: InteractionKey; end: InteractionKey } {
+  return { start: ['i', userId, -Infinity], end: ['i', userId, Infinity] };
+}
+
+/** The time as an interaction key sorts it: negated, with 0 kept as +0 (ordered-binary sorts -0 after +∞). */
+function reverseTime(ms: number): number {
+  return ms === 0 ? 0 : -ms;
 }
