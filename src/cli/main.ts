@@ -4,7 +4,11 @@ import { Command } from 'commander';
 import { projectRoot } from '../config/app-config';
 import { listCommand } from './list.command';
 import { materializeCommand, materializeIncrementalCommand } from './materialize.command';
+import { onlineStoreCommand } from './online-store.command';
 import { compileCommand, queryCommand } from './query.command';
+import { recommendationsCommand } from './recommendations.command';
+import { spannerCommand } from './spanner.command';
+import { usersCommand } from './users.command';
 import { validateCommand } from './validate.command';
 
 /** The `stratum` program: MetricFlow's `mf` commands over Stratum's engine and warehouses. */
@@ -19,7 +23,11 @@ export function buildProgram(): Command {
     .addCommand(queryCommand())
     .addCommand(compileCommand())
     .addCommand(materializeCommand())
-    .addCommand(materializeIncrementalCommand());
+    .addCommand(materializeIncrementalCommand())
+    .addCommand(onlineStoreCommand())
+    .addCommand(spannerCommand())
+    .addCommand(usersCommand())
+    .addCommand(recommendationsCommand());
   program.addHelpText(
     'after',
     `
@@ -31,6 +39,10 @@ Examples:
   $ stratum compile --metrics revenue --group-by customer__customer_state --dialect bigquery
   $ stratum materialize 2024-06-01T00:00:00Z 2024-07-01T00:00:00Z --views user_features
   $ stratum materialize-incremental now
+  $ stratum online-store init
+  $ stratum spanner migrate --dry-run
+  $ stratum users erase u1000
+  $ stratum recommendations load --table ml.user_recommendations
 
 Environment: STRATUM_SEMANTIC_LAYER (definitions), STRATUM_WAREHOUSE=duckdb|bigquery,
 STRATUM_DUCKDB_PATH, STRATUM_DBT_SCHEMA. Run 'stratum <command> --help' for a command's options.`,
