@@ -90,6 +90,13 @@ describe('Feature serving on Bigtable behind Redis, when Redis or Bigtable goes 
       assert.deepEqual(res.body.results[1]!.values, ['core', 'power']);
     }
     assert.equal((await metric('stratum_feature_cache_bypasses_total')) - bypasses, 3);
+    // A push lands in the store, but its cached copies cannot be dropped: 503, so the caller retries.
+    const pushed = await post<{ error: { code: string; message: string } }>('/push', {
+      push_source_name: 'user_features', df: { user_id: ['f3'], user_segment: ['casual'], feature_timestamp: [new Date().toISOString()] },
+    });
+    assert.equal(pushed.status, 503);
+    assert.match(pushed.body.error.message, /written to the online store, but its cached copies could not be dropped.*retry/);
+    assert.deepEqual((await read(['f3'])).body.results[1]!.values, ['casual']);
     redis = await startRedis(redis.port);
     // The client reconnects in the background; reads never wait for it.
     let hitsAfter = 0;

@@ -6,7 +6,7 @@ import type { FeatureRegistry } from './feature-registry';
 import { parseOnlineFeaturesRequest, type RequestLimits } from './online-features-request';
 import { buildOnlineFeaturesResponse, type OnlineFeaturesResponse } from './online-features-response';
 import { parsePushRequest } from './push-request';
-import { ServingRequestError } from './serving-errors';
+import { ServingRequestError, StoreUnavailableError } from './serving-errors';
 import { FeatureValueError } from '../online-store/feature-value-error';
 
 export interface FeatureServerLimits extends RequestLimits {
@@ -56,8 +56,20 @@ export class FeatureServer {
       }
       throw e;
     }
-    await this.readPath.invalidate(view, rows.map((r) => r.entityKey));
+    await this.invalidate(view, rows.map((r) => r.entityKey), 'The push was written to the online store');
     return { featureView: view.name, rows: rows.length };
+  }
+
+  /**
+   * Drops cached copies after a store write. If the cache cannot be reached, a cache that comes back
+   * could still serve the old value, so the caller gets a 503 and retries (the write is idempotent).
+   */
+  private async invalidate(view: FeatureView, keys: string[], done: string): Promise<void> {
+    try {
+      await this.readPath.invalidate(view, keys);
+    } catch (e) {
+      throw new StoreUnavailableError('cache', `${done}, but its cached copies could not be dropped (${e instanceof Error ? e.message : String(e)}); retry the call, it is idempotent`);
+    }
   }
 
   /** Removes an entity's rows from every view keyed by `entity` and from the cache (GDPR erase). */
@@ -65,7 +77,7 @@ export class FeatureServer {
     const views = this.registry.viewsOfEntity(entity);
     for (const view of views) {
       await this.store.delete(view, [key]);
-      await this.readPath.invalidate(view, [key]);
+      await this.invalidate(view, [key], 'The rows were deleted from the online store');
     }
     return views;
   }

@@ -33,7 +33,11 @@ export class StoreUnavailableError extends Error {
     readonly store: string,
     readonly reason: string,
   ) {
-    super(`The ${store} online store is unavailable: ${reason}. Retry shortly; cached values are served while it recovers.`);
+    super(
+      store === 'cache'
+        ? `The cache is unavailable: ${reason}.`
+        : `The ${store} online store is unavailable: ${reason}. Retry shortly; cached values are served while it recovers.`,
+    );
     this.name = 'StoreUnavailableError';
   }
 }
