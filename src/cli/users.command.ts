@@ -1,16 +1,13 @@
 import { createInterface } from 'node:readline/promises';
 import { Command } from 'commander';
 import type { AppConfig } from '../config/app-config';
-import { CachedReader } from '../features/cache/cached-feature-reader';
 import type { FeatureCache } from '../features/cache/feature-cache';
-import type { EncodedRow } from '../features/online-store/embedded/feature-value-codec';
 import type { OnlineStore } from '../features/online-store/online-store';
 import { openOnlineStore, openRecommendationStore, openUserDataStore } from '../features/online-store/open-online-store';
 import type { RecommendationStore } from '../features/recommendations/recommendation-store';
-import { FeatureReadPath } from '../features/serving/feature-read-path';
 import type { FeatureRegistry } from '../features/serving/feature-registry';
 import { FeatureServer } from '../features/serving/feature-server';
-import { openFeatureCache } from '../features/serving/open-feature-serving';
+import { createFeatureServer, openFeatureCache } from '../features/serving/open-feature-serving';
 import { eraseUser, type EraseReport } from '../features/users/erase-user';
 import type { UserDataStore } from '../features/users/user-data-store';
 import { MAX_ID_LENGTH } from '../features/users/user-data-validation';
@@ -136,16 +133,7 @@ async function openStores(config: AppConfig, registry: FeatureRegistry): Promise
     const cache = await openFeatureCache(serving);
     opened.push(cache);
     if (serving.cache.kind === 'redis') await redisReady(cache, serving.cache.url);
-    // Only invalidate is used: nothing is read through this reader, so lifetimes do not matter.
-    const reader = new CachedReader<EncodedRow>({
-      cache,
-      ttlMs: () => serving.readPath.cacheTtlMs,
-      negativeTtlMs: 0,
-      encode: (row) => JSON.stringify(row),
-      decode: (text) => JSON.parse(text) as EncodedRow,
-    });
-    const readPath = new FeatureReadPath(store, reader, { storeName: serving.onlineStore.kind, timeoutMs: serving.readPath.storeTimeoutMs });
-    const features = new FeatureServer(registry, readPath, store, serving.readPath);
+    const { server: features } = createFeatureServer(serving, registry, store, cache);
     return { store, features, recommendations, userData, close };
   } catch (error) {
     await close();

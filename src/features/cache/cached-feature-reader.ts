@@ -29,9 +29,10 @@ export interface CachedReaderOptions<V> {
   serveStale?: 'while-revalidate' | 'if-error';
   /** How long "the store has no such key" is remembered, in ms; 0 turns negative caching off. */
   negativeTtlMs: number;
-  encode(value: V): string;
+  /** The value as cached; the namespace tells which shape it has (e.g. which feature view version). */
+  encode(value: V, namespace: string): string;
   /** Inverse of encode; may throw on a value it cannot read (the key is then treated as a miss). */
-  decode(stored: string): V;
+  decode(stored: string, namespace: string): V;
   /** The cache failed on a read (Redis down, timeout): the store answered every key instead. */
   onBypass?(error: unknown): void;
   /** A problem off the request path: writing loaded values to the cache, a background refresh, an undecodable value. */
@@ -134,7 +135,7 @@ export class CachedReader<V> {
 
     unique.forEach((key, i) => {
       const hit = hits?.[i];
-      const cached = hit === undefined ? undefined : this.decodeHit(hit);
+      const cached = hit === undefined ? undefined : this.decodeHit(hit, namespace);
       if (hit === undefined || cached === undefined) {
         this.stats.misses++;
         toLoad.push(key);
@@ -215,11 +216,11 @@ export class CachedReader<V> {
   }
 
   /** The cached value, `{ value: undefined }` for a "missing" marker, undefined when unreadable. */
-  private decodeHit(hit: CacheHit): { value: V | undefined } | undefined {
+  private decodeHit(hit: CacheHit, namespace: string): { value: V | undefined } | undefined {
     if (hit.value === MISSING) return { value: undefined };
     if (hit.value.startsWith(PRESENT)) {
       try {
-        return { value: this.options.decode(hit.value.slice(PRESENT.length)) };
+        return { value: this.options.decode(hit.value.slice(PRESENT.length), namespace) };
       } catch (error) {
         this.stats.decodeErrors++;
         this.options.onError?.(error, 'decode');
@@ -308,7 +309,7 @@ export class CachedReader<V> {
         if (value === undefined) {
           if (this.options.negativeTtlMs > 0) entries.push({ key: cacheKey, value: MISSING, ttlMs: this.options.negativeTtlMs });
         } else if (ttlMs > 0) {
-          entries.push({ key: cacheKey, value: PRESENT + this.options.encode(value), freshForMs: ttlMs, ttlMs: ttlMs + this.staleTtlMs });
+          entries.push({ key: cacheKey, value: PRESENT + this.options.encode(value, namespace), freshForMs: ttlMs, ttlMs: ttlMs + this.staleTtlMs });
         }
       });
       if (entries.length > 0) await this.options.cache.mset(entries);

@@ -1,6 +1,6 @@
 import DataLoader from 'dataloader';
 import type { UserDataStore, UserPreferences } from '../users/user-data-store';
-import type { RecommendationList, RecommendationStore } from './recommendation-store';
+import type { RecommendationList, RecommendationStore, RecommendedItem } from './recommendation-store';
 import type { PopularItems } from './popular-items';
 import { ServingRequestError, withDeadline } from '../serving/serving-errors';
 
@@ -69,28 +69,61 @@ export class RecommendationService {
     return new RecommendationLoaders(this.recs, this.users, this.timeoutMs);
   }
 
+  /**
+   * The first `limit` available, unseen items: the user's list, then popular items. Candidates are
+   * checked for availability a chunk at a time, so a request looks at about 2 × limit items, not
+   * the whole list and the whole popular set.
+   */
+  private async pick(limit: number, seen: Set<string>, personalized: readonly RecommendedItem[]): Promise<ServedItem[]> {
+    const popular = await this.popular.items();
+    const taken = new Set<string>();
+    const candidates = function* (): Generator<ServedItem> {
+      for (const i of personalized) {
+        if (!seen.has(i.itemId) && !taken.has(i.itemId)) {
+          taken.add(i.itemId);
+          yield { itemId: i.itemId, score: i.score, source: 'personalized' };
+        }
+      }
+      for (const i of popular) {
+        if (!seen.has(i.itemId) && !taken.has(i.itemId)) {
+          taken.add(i.itemId);
+          yield { itemId: i.itemId, score: i.score, source: 'popular' };
+        }
+      }
+    };
+    const items: ServedItem[] = [];
+    const source = candidates();
+    for (let done = false; !done && items.length < limit; ) {
+      const chunk: ServedItem[] = [];
+      while (chunk.length < chunkFor(limit)) {
+        const next = source.next();
+        if (next.done) {
+          done = true;
+          break;
+        }
+        chunk.push(next.value);
+      }
+      const available = await this.availability(chunk.map((c) => c.itemId));
+      for (const c of chunk) if (available.get(c.itemId) !== false && items.length < limit) items.push(c);
+    }
+    return items;
+  }
+
   async recommend(userId: string, options: RecommendOptions = {}, loaders = this.loaders()): Promise<Recommendations> {
     const limit = checkLimit(options.limit);
     checkUserId(userId);
     const excludeSeen = options.excludeSeen ?? true;
     const [list, seenItems] = await Promise.all([loaders.lists.load(userId), excludeSeen ? loaders.seen.load(userId) : Promise.resolve([])]);
     const seen = new Set(seenItems);
-    const personalized = (list?.items ?? []).filter((i) => !seen.has(i.itemId));
-    const candidates: ServedItem[] = personalized.map((i) => ({ itemId: i.itemId, score: i.score, source: 'personalized' }));
-    const taken = new Set(candidates.map((c) => c.itemId));
-    for (const item of await this.popular.items()) {
-      if (!seen.has(item.itemId) && !taken.has(item.itemId)) {
-        candidates.push({ itemId: item.itemId, score: item.score, source: 'popular' });
-        taken.add(item.itemId);
-      }
-    }
-    const available = await this.availability(candidates.map((c) => c.itemId));
-    const items = candidates.filter((c) => available.get(c.itemId) !== false).slice(0, limit);
+    const items = await this.pick(limit, seen, list?.items ?? []);
     const fromList = items.filter((i) => i.source === 'personalized').length;
     const source: RecommendationSource = fromList === 0 ? 'popular' : fromList === items.length ? 'personalized' : 'personalized+popular';
     return { userId, items, source, generatedAt: fromList > 0 ? list?.generatedAt : undefined, model: fromList > 0 ? list?.model : undefined };
   }
 }
+
+/** Candidates checked for availability per round: enough for the limit plus a few unavailable ones. */
+const chunkFor = (limit: number) => Math.max(2 * limit, 20);
 
 function checkLimit(limit: number | undefined): number {
   if (limit === undefined) return DEFAULT_RECOMMENDATIONS;

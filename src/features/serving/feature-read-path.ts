@@ -1,4 +1,5 @@
-import type { CachedReader } from '../cache/cached-feature-reader';
+import { CachedReader, type CachedReaderOptions } from '../cache/cached-feature-reader';
+import type { FeatureCache } from '../cache/feature-cache';
 import type { EncodedRow } from '../online-store/embedded/feature-value-codec';
 import { FeatureValueCodec } from '../online-store/embedded/feature-value-codec';
 import { onlineNamespace, type OnlineStore, type StoredRow } from '../online-store/online-store';
@@ -13,7 +14,7 @@ export interface RowRead {
   source: RowSource;
 }
 
-export interface FeatureReadPathOptions {
+export interface FeatureReadPathOptions extends Pick<CachedReaderOptions<StoredRow>, 'ttlMs' | 'staleTtlMs' | 'negativeTtlMs' | 'onBypass' | 'onError'> {
   /** Name of the store in errors and metrics (embedded, bigtable, spanner). */
   storeName: string;
   /** A store call slower than this fails with StoreUnavailableError (503), never a hang. */
@@ -28,27 +29,53 @@ export interface FeatureReadPathOptions {
  */
 export class FeatureReadPath {
   private readonly codecs = new WeakMap<FeatureView, FeatureValueCodec>();
+  /** Namespace → view, filled as views are read, for encoding and decoding cached rows. */
+  private readonly views = new Map<string, FeatureView>();
+
+  /** The cache-aside reader (its stats feed /metrics). */
+  readonly cached: CachedReader<StoredRow>;
 
   constructor(
     private readonly store: OnlineStore,
-    private readonly cached: CachedReader<EncodedRow>,
+    cache: FeatureCache,
     private readonly options: FeatureReadPathOptions,
-  ) {}
+  ) {
+    const { ttlMs, staleTtlMs, negativeTtlMs, onBypass, onError } = options;
+    this.cached = new CachedReader<StoredRow>({
+      cache, ttlMs, staleTtlMs, negativeTtlMs, onBypass, onError,
+      encode: (row, namespace) => this.encode(row, namespace),
+      decode: (text, namespace) => this.decode(text, namespace),
+    });
+  }
 
   static namespace(view: FeatureView): string {
     return `features:${onlineNamespace(view)}`;
   }
 
   async read(view: FeatureView, keys: readonly string[]): Promise<RowRead[]> {
-    const codec = this.codecFor(view);
-    const results = await this.cached.read(FeatureReadPath.namespace(view), keys, async (misses) => {
-      const rows = await withDeadline(this.store.read(view, misses), this.options.timeoutMs, this.options.storeName);
-      return rows.map((row) => (row === undefined ? undefined : codec.encodeRow(row)));
-    });
-    return results.map((r) => ({
-      row: r.value === undefined ? undefined : { entityKey: r.value.entityKey, values: codec.decodeValues(r.value.values), eventTimestamp: new Date(r.value.eventTimeMs) },
-      source: r.source,
-    }));
+    this.views.set(FeatureReadPath.namespace(view), view);
+    // Rows the store returns go straight to the caller; only the cache's copy is encoded.
+    const results = await this.cached.read(FeatureReadPath.namespace(view), keys, (misses) =>
+      withDeadline(this.store.read(view, misses), this.options.timeoutMs, this.options.storeName),
+    );
+    return results.map((r) => ({ row: r.value, source: r.source }));
+  }
+
+  /** The cache's form of a row: the codec's JSON-safe encoding (Bytes as base64), positional by feature. */
+  encode(row: StoredRow, namespace: string): string {
+    return JSON.stringify(this.codecFor(this.viewOf(namespace)).encodeRow(row));
+  }
+
+  decode(text: string, namespace: string): StoredRow {
+    const encoded = JSON.parse(text) as EncodedRow;
+    return { entityKey: encoded.entityKey, values: this.codecFor(this.viewOf(namespace)).decodeValues(encoded.values), eventTimestamp: new Date(encoded.eventTimeMs) };
+  }
+
+  private viewOf(namespace: string): FeatureView {
+    const view = this.views.get(namespace);
+    // Only reachable for a namespace this process never read, which the cache cannot hold for us.
+    if (view === undefined) throw new Error(`no feature view is known for the cache namespace '${namespace}'`);
+    return view;
   }
 
   /** Drops cached copies (after a push or an erase) so the next read goes to the store. */

@@ -2,7 +2,7 @@ import { didYouMean } from '../../semantic/errors';
 import type { FeatureEntity, FeatureField, FeatureManifest, FeatureService, FeatureView } from '../spec/feature-manifest';
 import type { RequestProblem } from './serving-errors';
 
-/** The features one request reads from one view, in the order they were asked for. */
+/** The features one request reads from one view, in the order they were asked for. Shared: never mutate. */
 export interface ViewSelection {
   view: FeatureView;
   features: FeatureField[];
@@ -18,12 +18,17 @@ export class FeatureRegistry {
   private readonly servicesByName: Map<string, FeatureService>;
   private readonly entitiesByName: Map<string, FeatureEntity>;
   private readonly entitiesByJoinKey: Map<string, FeatureEntity>;
+  private readonly fieldsByView: Map<string, Map<string, FeatureField>>;
+  /** Resolved reference lists: callers send the same list on every request (a model's features). */
+  private readonly resolved = new Map<string, ViewSelection[]>();
+  private static readonly MAX_RESOLVED = 1000;
 
   constructor(readonly manifest: FeatureManifest) {
     this.viewsByName = new Map(manifest.featureViews.map((v) => [v.name, v]));
     this.servicesByName = new Map(manifest.featureServices.map((s) => [s.name, s]));
     this.entitiesByName = new Map(manifest.entities.map((e) => [e.name, e]));
     this.entitiesByJoinKey = new Map(manifest.entities.map((e) => [e.joinKey, e]));
+    this.fieldsByView = new Map(manifest.featureViews.map((v) => [v.name, new Map(v.features.map((f) => [f.name, f]))]));
   }
 
   get views(): readonly FeatureView[] {
@@ -67,7 +72,11 @@ export class FeatureRegistry {
    * Selections keep the first-seen order of views and of features; duplicates are dropped.
    */
   resolveReferences(refs: readonly string[], path: string, problems: RequestProblem[]): ViewSelection[] {
-    const selections = new Map<string, ViewSelection>();
+    const memoKey = refs.join('\n');
+    const memo = this.resolved.get(memoKey);
+    if (memo !== undefined) return memo;
+    const found = problems.length;
+    const selections = new Map<string, { view: FeatureView; features: FeatureField[]; seen: Set<FeatureField> }>();
     refs.forEach((ref, i) => {
       const at = `${path}[${i}]`;
       const colon = ref.indexOf(':');
@@ -75,14 +84,26 @@ export class FeatureRegistry {
       const featureName = colon < 0 ? undefined : ref.slice(colon + 1);
       const view = this.requireView(viewName, at, problems);
       if (view === undefined) return;
-      const selection = selections.get(view.name) ?? { view, features: [] };
-      selections.set(view.name, selection);
+      let selection = selections.get(view.name);
+      if (selection === undefined) {
+        selection = { view, features: [], seen: new Set() };
+        selections.set(view.name, selection);
+      }
       const wanted = featureName === undefined ? view.features : [this.requireFeature(view, featureName, at, problems)];
       for (const field of wanted) {
-        if (field !== undefined && !selection.features.includes(field)) selection.features.push(field);
+        if (field !== undefined && !selection.seen.has(field)) {
+          selection.seen.add(field);
+          selection.features.push(field);
+        }
       }
     });
-    return [...selections.values()].filter((s) => s.features.length > 0);
+    const result = [...selections.values()].filter((s) => s.features.length > 0).map(({ view, features }) => ({ view, features }));
+    // Only clean resolutions are remembered (errors must be reported with the caller's paths).
+    if (problems.length === found) {
+      if (this.resolved.size >= FeatureRegistry.MAX_RESOLVED) this.resolved.clear();
+      this.resolved.set(memoKey, result);
+    }
+    return result;
   }
 
   /** A feature service's projections as selections. */
@@ -94,12 +115,13 @@ export class FeatureRegistry {
     }
     return service.projections.map((p) => {
       const view = this.viewsByName.get(p.featureView)!;
-      return { view, features: p.features.map((f) => view.features.find((x) => x.name === f)!) };
+      const fields = this.fieldsByView.get(view.name)!;
+      return { view, features: p.features.map((f) => fields.get(f)!) };
     });
   }
 
   private requireFeature(view: FeatureView, name: string, path: string, problems: RequestProblem[]): FeatureField | undefined {
-    const field = view.features.find((f) => f.name === name);
+    const field = this.fieldsByView.get(view.name)?.get(name);
     if (field === undefined) problems.push(unknown(`feature of '${view.name}'`, name, path, view.features.map((f) => f.name)));
     return field;
   }

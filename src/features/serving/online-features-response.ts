@@ -38,22 +38,30 @@ export function buildOnlineFeaturesResponse(request: OnlineFeaturesRequest, read
   for (const { view, features } of request.selections) {
     const rows = reads.get(view.name) ?? [];
     const oldest = view.ttlSeconds > 0 ? now.getTime() - view.ttlSeconds * 1000 : Number.NEGATIVE_INFINITY;
+    // Per row once, not per value: formatting timestamps was half the CPU of a 100 × 50 read.
+    const stamps: string[] = [];
+    const expired: boolean[] = [];
+    for (let i = 0; i < request.rowCount; i++) {
+      const row = rows[i]?.row;
+      stamps.push(row === undefined ? EPOCH : isoSeconds(row.eventTimestamp));
+      expired.push(row !== undefined && row.eventTimestamp.getTime() < oldest);
+    }
     for (const feature of features) {
       names.push(request.fullFeatureNames ? `${view.name}__${feature.name}` : feature.name);
-      const column: FeatureColumn = { values: [], statuses: [], event_timestamps: [] };
+      const column: FeatureColumn = { values: [], statuses: [], event_timestamps: stamps };
       for (let i = 0; i < request.rowCount; i++) {
         const row = rows[i]?.row;
         if (row === undefined) {
           column.values.push(null);
           column.statuses.push('NOT_FOUND');
-          column.event_timestamps.push(EPOCH);
-          continue;
+        } else if (expired[i]) {
+          column.values.push(null);
+          column.statuses.push('OUTSIDE_MAX_AGE');
+        } else {
+          const value = row.values[feature.name] ?? null;
+          column.values.push(toJson(value));
+          column.statuses.push(value === null ? 'NULL_VALUE' : 'PRESENT');
         }
-        const value = row.values[feature.name] ?? null;
-        const expired = row.eventTimestamp.getTime() < oldest;
-        column.values.push(expired ? null : toJson(value));
-        column.statuses.push(expired ? 'OUTSIDE_MAX_AGE' : value === null ? 'NULL_VALUE' : 'PRESENT');
-        column.event_timestamps.push(isoSeconds(row.eventTimestamp));
       }
       results.push(column);
     }

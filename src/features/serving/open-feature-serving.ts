@@ -3,8 +3,7 @@ import type { ServingSettings } from '../../config/serving-config';
 import type { SemanticEngine } from '../../semantic/semantic-engine';
 import { CachedReader } from '../cache/cached-feature-reader';
 import type { FeatureCache } from '../cache/feature-cache';
-import type { EncodedRow } from '../online-store/embedded/feature-value-codec';
-import type { OnlineStore } from '../online-store/online-store';
+import type { OnlineStore, StoredRow } from '../online-store/online-store';
 import { openOnlineStore, openRecommendationStore, openUserDataStore } from '../online-store/open-online-store';
 import { PopularItems } from '../recommendations/popular-items';
 import { RecommendationService, type ItemAvailability } from '../recommendations/recommendation-service';
@@ -21,7 +20,7 @@ export interface FeatureServing {
   registry: FeatureRegistry;
   store: OnlineStore;
   cache: FeatureCache;
-  reader: CachedReader<EncodedRow>;
+  reader: CachedReader<StoredRow>;
   server: FeatureServer;
   recommendationStore: RecommendationStore;
   userData: UserDataStore;
@@ -63,6 +62,31 @@ export async function openFeatureCache(settings: ServingSettings, hooks: Feature
   return new MemoryLruCache({ maxEntries: settings.cache.maxEntries });
 }
 
+/**
+ * The read path and the feature server over an open store and cache: cached values stay fresh for
+ * min(view TTL, STRATUM_CACHE_TTL_MS). Shared by the service and `stratum users erase`.
+ */
+export function createFeatureServer(
+  settings: ServingSettings,
+  registry: FeatureRegistry,
+  store: OnlineStore,
+  cache: FeatureCache,
+  hooks: FeatureServingHooks = {},
+): { readPath: FeatureReadPath; server: FeatureServer } {
+  const limits = settings.readPath;
+  const ttlByNamespace = new Map(registry.views.map((v) => [FeatureReadPath.namespace(v), v.ttlSeconds > 0 ? Math.min(v.ttlSeconds * 1000, limits.cacheTtlMs) : limits.cacheTtlMs]));
+  const readPath = new FeatureReadPath(store, cache, {
+    storeName: settings.onlineStore.kind,
+    timeoutMs: limits.storeTimeoutMs,
+    ttlMs: (namespace) => ttlByNamespace.get(namespace) ?? limits.cacheTtlMs,
+    staleTtlMs: limits.cacheStaleTtlMs,
+    negativeTtlMs: limits.cacheNegativeTtlMs,
+    onBypass: hooks.onCacheBypass,
+    onError: hooks.onCacheError,
+  });
+  return { readPath, server: new FeatureServer(registry, readPath, store, limits) };
+}
+
 /** Wires definitions → store → cache → read path → server from the validated settings. */
 export async function openFeatureServing(settings: ServingSettings, deps: ServingDependencies, hooks: FeatureServingHooks = {}): Promise<FeatureServing> {
   const registry = loadFeatureRegistry(settings, deps.engine);
@@ -70,20 +94,8 @@ export async function openFeatureServing(settings: ServingSettings, deps: Servin
   const recommendationStore = await openRecommendationStore(settings.recommendationStore);
   const userData = await openUserDataStore(settings.userDataStore);
   const cache = await openFeatureCache(settings, hooks);
-  const { readPath: limits } = settings;
-  const ttlByNamespace = new Map(registry.views.map((v) => [FeatureReadPath.namespace(v), v.ttlSeconds > 0 ? Math.min(v.ttlSeconds * 1000, limits.cacheTtlMs) : limits.cacheTtlMs]));
-  const reader = new CachedReader<EncodedRow>({
-    cache,
-    ttlMs: (namespace) => ttlByNamespace.get(namespace) ?? limits.cacheTtlMs,
-    staleTtlMs: limits.cacheStaleTtlMs,
-    negativeTtlMs: limits.cacheNegativeTtlMs,
-    encode: (row) => JSON.stringify(row),
-    decode: (text) => JSON.parse(text) as EncodedRow,
-    onBypass: hooks.onCacheBypass,
-    onError: hooks.onCacheError,
-  });
-  const readPath = new FeatureReadPath(store, reader, { storeName: settings.onlineStore.kind, timeoutMs: limits.storeTimeoutMs });
-  const server = new FeatureServer(registry, readPath, store, limits);
+  const { readPath, server } = createFeatureServer(settings, registry, store, cache, hooks);
+  const limits = settings.readPath;
   const popular = new PopularItems(deps.warehouse, { schema: deps.schema, onError: (e) => hooks.onCacheError?.(e, 'popular items refresh') });
   await popular.start();
   const recommendations = new RecommendationService(recommendationStore, userData, popular, itemAvailability(server), limits.storeTimeoutMs);
@@ -91,7 +103,7 @@ export async function openFeatureServing(settings: ServingSettings, deps: Servin
     registry,
     store,
     cache,
-    reader,
+    reader: readPath.cached,
     server,
     recommendationStore,
     userData,
