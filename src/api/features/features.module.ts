@@ -8,7 +8,7 @@ import { WAREHOUSE } from '../../warehouse/warehouse.module';
 import { materializeDemo, shouldMaterializeDemo } from './demo-materialization';
 import { ServingMetrics } from './serving-metrics';
 import { FeatureCatalogResolver } from './feature-catalog.resolver';
-import { FeatureServingController } from './feature-serving.controller';
+import { FeastRoutes } from './feast-routes';
 import { RecommendationsController } from './recommendations.controller';
 import { UserResolver } from './user.resolver';
 import { FEATURE_SERVING } from './feature-serving.tokens';
@@ -22,6 +22,7 @@ const demoRun: { promise?: Promise<void> } = {};
 @Module({
   providers: [
     ServingMetrics,
+    FeastRoutes,
     FeatureCatalogResolver,
     UserResolver,
     {
@@ -46,7 +47,7 @@ const demoRun: { promise?: Promise<void> } = {};
       },
     },
   ],
-  controllers: [FeatureServingController, RecommendationsController, ServingMetricsController],
+  controllers: [RecommendationsController, ServingMetricsController],
   exports: [FEATURE_SERVING],
 })
 export class FeaturesModule implements OnApplicationShutdown {

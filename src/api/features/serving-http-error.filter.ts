@@ -13,23 +13,35 @@ export class ServingHttpErrorFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const reply = host.switchToHttp().getResponse<FastifyReply>();
-    const [status, body] = this.describe(exception);
-    void reply.status(status).send({ error: body, detail: body.message });
+    const [status, body] = describeServingError(exception, this.logger);
+    void reply.status(status).send(body);
   }
+}
 
-  private describe(e: unknown): [number, { code: string; message: string; problems?: unknown }] {
-    if (e instanceof ServingRequestError) return [400, { code: 'INVALID_ARGUMENT', message: e.message, problems: e.problems }];
-    if (e instanceof StoreUnavailableError) return [503, { code: 'UNAVAILABLE', message: e.message }];
-    if (e instanceof HttpException) {
-      // Fastify/Nest parse errors (malformed JSON, wrong content type) arrive as HttpExceptions.
-      const status = e.getStatus();
-      return [status, { code: status === 400 ? 'INVALID_ARGUMENT' : 'HTTP_ERROR', message: e.message }];
-    }
-    const fastifyStatus = (e as { statusCode?: number })?.statusCode;
-    if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
-      return [fastifyStatus, { code: 'INVALID_ARGUMENT', message: (e as Error).message }];
-    }
-    this.logger.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
-    return [500, { code: 'INTERNAL_ERROR', message: 'Internal error: the failure was logged on the server.' }];
+/** The status and JSON body of a serving error (shared by the Nest filter and the Feast routes). */
+export function describeServingError(e: unknown, logger: Logger): [number, { error: ServingErrorBody; detail: string }] {
+  const [status, error] = classify(e, logger);
+  return [status, { error, detail: error.message }];
+}
+
+interface ServingErrorBody {
+  code: string;
+  message: string;
+  problems?: unknown;
+}
+
+function classify(e: unknown, logger: Logger): [number, ServingErrorBody] {
+  if (e instanceof ServingRequestError) return [400, { code: 'INVALID_ARGUMENT', message: e.message, problems: e.problems }];
+  if (e instanceof StoreUnavailableError) return [503, { code: 'UNAVAILABLE', message: e.message }];
+  if (e instanceof HttpException) {
+    // Fastify/Nest parse errors (malformed JSON, wrong content type) arrive as HttpExceptions.
+    const status = e.getStatus();
+    return [status, { code: status === 400 ? 'INVALID_ARGUMENT' : 'HTTP_ERROR', message: e.message }];
   }
+  const fastifyStatus = (e as { statusCode?: number })?.statusCode;
+  if (typeof fastifyStatus === 'number' && fastifyStatus >= 400 && fastifyStatus < 500) {
+    return [fastifyStatus, { code: 'INVALID_ARGUMENT', message: (e as Error).message }];
+  }
+  logger.error(e instanceof Error ? (e.stack ?? e.message) : String(e));
+  return [500, { code: 'INTERNAL_ERROR', message: 'Internal error: the failure was logged on the server.' }];
 }

@@ -1,0 +1,289 @@
+/**
+ * `npm run bench:serving` — not part of the tests.
+ *
+ * Feature and recommendation serving under load, in ONE run (these machines are noisy: compare
+ * medians and ratios measured together, never numbers from different runs):
+ *
+ * 1. The real app (`createApp(loadConfig(…))`) on each online store — embedded, Bigtable emulator,
+ *    Spanner emulator — three times over, all listening at once: with Redis (hits), with the
+ *    in-process LRU (hits), and with Redis and STRATUM_CACHE_TTL_MS=0 (misses: nothing is written
+ *    back, so every key is read from the store after the Redis MGET that finds nothing, as a real
+ *    miss does). Miss scenarios cycle through all 2000 users so the 10 requests in flight never
+ *    share a key (single-flight would merge them).
+ * 2. A floor: bare Fastify answering each scenario with the body the real endpoint answered
+ *    (captured first), with the same requests.
+ * 3. Scenarios: POST /get-online-features 1 × 50 and 100 × 50, the same reads via GraphQL
+ *    `onlineFeatures`, and recommendations via REST and GraphQL `user(id) { recommendations }`;
+ *    the two REST feature reads also at 1 connection (latency without queueing). Per store and
+ *    scenario, the floor and every cache mode run back to back, so drift hits them alike.
+ * 4. One store round trip measured directly (OnlineStore.read), to judge "a miss adds no more than
+ *    one store round trip".
+ *
+ * The load generator is closed-loop (N keep-alive connections, each sending its next request when
+ * the last one is answered), written on raw sockets, in a worker thread: it shares the 2 cores
+ * with the server and the emulators, but not the server's event loop.
+ *
+ * Options: --quick (shorter runs), --stores embedded,bigtable,spanner, --connections 10,
+ * --duration 2500 and --warmup 750 (ms per scenario), --only redis:REST:1x50@10,… (a subset of the
+ * app's scenarios), --cpu-prof-dir DIR (profile the server thread during each app scenario).
+ */
+import 'reflect-metadata';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { FEATURE_SERVING } from '../src/api/features/feature-serving.tokens';
+import { createApp } from '../src/main';
+import type { FeatureServing } from '../src/features/serving/open-feature-serving';
+import { demoDatabaseFileName, ensureDemoWarehouse } from '../src/warehouse/demo';
+import { startRedis, type RealServer } from '../test/support/real-servers';
+import {
+  BATCH_KEYS, ENTITY_COUNT, LIST_USERS, VIEW, listsBody, pushBody, scenarioRequests, seenItems, userId, writeFeatureDefinitions,
+  type Shape, type Transport,
+} from './serving/bench-data';
+import { CACHE_LABEL, floorKey, ms, printDirectReads, printGoals, printScenarioTables, scenarioKey, type DirectReads, type ScenarioRow } from './serving/bench-report';
+import { appConfig, measureDirectRead, startStore, STORE_KINDS, type CacheMode, type StoreKind, type StoreUnderTest } from './serving/bench-stores';
+import { FloorServer } from './serving/floor-server';
+import { runLoad, type BenchRequest, type LoadResult } from './serving/load-generator';
+import { profiled } from './serving/cpu-profile';
+import { checkBody } from './serving/response-checks';
+
+const { values: args } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    stores: { type: 'string', default: STORE_KINDS.join(',') },
+    connections: { type: 'string', default: '10' },
+    duration: { type: 'string' },
+    warmup: { type: 'string' },
+    only: { type: 'string' },
+    'cpu-prof-dir': { type: 'string' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+if (args.help) {
+  console.log(`npm run bench:serving -- [options]   (about 4 minutes; starts redis-server and both emulators itself)
+
+  --quick                    shorter runs (about 1.5 minutes)
+  --stores LIST              embedded,bigtable,spanner (default: all)
+  --connections N            concurrent keep-alive connections (default 10)
+  --duration MS, --warmup MS per scenario (default 2500 and 750; 1200 and 400 with --quick)
+  --only LIST                a subset of scenarios, e.g. redis:REST:1x50@10,lru:GraphQL:1x50@10
+  --cpu-prof-dir DIR         profile the server thread during each scenario and print where time goes`);
+  process.exit(0);
+}
+const quick = args.quick!;
+const connections = Number(args.connections);
+const durationMs = Number(args.duration ?? (quick ? 1200 : 2500));
+const warmupMs = Number(args.warmup ?? (quick ? 400 : 750));
+const stores = args.stores!.split(',').map((s) => s.trim()) as StoreKind[];
+for (const s of stores) if (!STORE_KINDS.includes(s)) throw new Error(`--stores: unknown store '${s}'; use ${STORE_KINDS.join(', ')}`);
+/** --only redis:REST:1x50@10,lru:GraphQL:1x50@10 — a subset of the app's scenarios (e.g. to profile one); floors still run. */
+const only = args.only?.split(',').map((s) => s.trim());
+/** --cpu-prof-dir DIR: profile the server thread during each app scenario (a .cpuprofile each, and a summary printed). */
+const profileDir = args['cpu-prof-dir'] === undefined ? undefined : resolve(args['cpu-prof-dir']);
+if (profileDir !== undefined) mkdirSync(profileDir, { recursive: true });
+
+/** Users cycled by hit scenarios (all warmed first) and by miss scenarios (all users: keys never repeat within 10 in flight). */
+const HIT_POOL = BATCH_KEYS;
+const MISS_POOL = ENTITY_COUNT;
+const CACHE_MODES: readonly CacheMode[] = ['redis', 'redis-ttl0', 'lru'];
+
+interface Scenario {
+  transport: Transport;
+  shape: Shape;
+  connections: number;
+  modes: CacheMode[];
+}
+/** Recommendation lists are not behind the feature cache: measured once per store. */
+const SCENARIOS: Scenario[] = [
+  { transport: 'REST', shape: '1x50', connections, modes: ['redis', 'redis-ttl0', 'lru'] },
+  { transport: 'REST', shape: '100x50', connections, modes: ['redis', 'redis-ttl0', 'lru'] },
+  { transport: 'GraphQL', shape: '1x50', connections, modes: ['redis', 'redis-ttl0', 'lru'] },
+  { transport: 'GraphQL', shape: '100x50', connections, modes: ['redis'] },
+  { transport: 'REST', shape: 'recs', connections, modes: ['redis'] },
+  { transport: 'GraphQL', shape: 'recs', connections, modes: ['redis'] },
+  { transport: 'REST', shape: '1x50', connections: 1, modes: ['redis'] },
+  { transport: 'REST', shape: '100x50', connections: 1, modes: ['redis'] },
+];
+const selected = (cache: CacheMode, s: Scenario) => only === undefined || only.includes(`${cache}:${s.transport}:${s.shape}@${s.connections}`);
+const floorPath = (transport: Transport, shape: Shape) => `/floor/${transport.toLowerCase()}-${shape}`;
+const FLOOR_SHAPES = [...new Map(SCENARIOS.map((s) => [scenarioKey(s.transport, s.shape), s])).values()];
+
+const log = (text: string) => process.stdout.write(text);
+const line = (label: string, r: LoadResult) =>
+  log(`    ${label.padEnd(28)} ${r.reqPerSec.toFixed(0).padStart(6)} req/s  p50 ${ms(r.p50).padStart(9)}  p99 ${ms(r.p99).padStart(9)}\n`);
+
+interface RunningApp {
+  app: NestFastifyApplication;
+  port: number;
+  serving: FeatureServing;
+}
+
+async function listen(config: ReturnType<typeof appConfig>): Promise<RunningApp> {
+  const app = await createApp(config, { logger: false });
+  await app.listen(0, '127.0.0.1');
+  return { app, port: (app.getHttpServer().address() as { port: number }).port, serving: app.get<FeatureServing>(FEATURE_SERVING) };
+}
+
+async function mustCall(port: number, r: BenchRequest, what: string): Promise<string> {
+  const res = await fetch(`http://127.0.0.1:${port}${r.path}`, {
+    method: r.method,
+    headers: r.body === undefined ? {} : { 'content-type': 'application/json' },
+    body: r.body === undefined ? undefined : JSON.stringify(r.body),
+  });
+  const text = await res.text();
+  if (res.status !== 200) throw new Error(`${what}: HTTP ${res.status} ${text.slice(0, 500)}`);
+  return text;
+}
+
+/** Writes every user's features through POST /push, the lists through PUT /v1/recommendations, and a few interactions per list user. */
+async function seed(port: number, serving: FeatureServing): Promise<void> {
+  const now = new Date().toISOString();
+  for (let from = 0; from < ENTITY_COUNT; from += 500) {
+    await mustCall(port, { method: 'POST', path: '/push', body: pushBody(from, Math.min(ENTITY_COUNT, from + 500), now) }, 'push');
+  }
+  await mustCall(port, { method: 'PUT', path: '/v1/recommendations', body: listsBody(0, LIST_USERS) }, 'PUT /v1/recommendations');
+  // Interactions are keyed by user and time: a second apart.
+  const base = Date.now() - 3_600_000;
+  await serving.userData.recordInteractions(
+    Array.from({ length: LIST_USERS }, (_, u) => seenItems(u).map((itemId, k) => ({ userId: userId(u), itemId, interactionType: 'view', at: new Date(base + k * 1000) }))).flat(),
+  );
+}
+
+/** Loads a scenario and checks what it served; the read path's counters say whether hits were hits. */
+async function measure(target: RunningApp, s: Scenario, cache: CacheMode, store: StoreKind): Promise<ScenarioRow> {
+  const { port, serving } = target;
+  const requests = scenarioRequests(s.transport, s.shape, cache === 'redis-ttl0' ? MISS_POOL : HIT_POOL);
+  const stats = serving.reader.stats;
+  const before = { ...stats };
+  const load = () => runLoad({ port, requests, connections: s.connections, warmupMs, durationMs });
+  let result: LoadResult;
+  if (profileDir === undefined) {
+    result = await load();
+  } else {
+    const file = join(profileDir, `${store}-${cache}-${s.transport}-${s.shape}-c${s.connections}.cpuprofile`);
+    const profile = await profiled(file, load);
+    result = profile.value;
+    log(`    profile of the server thread: ${file}\n${profile.top.map((l) => `      ${l}\n`).join('')}`);
+  }
+  await serving.reader.whenIdle();
+  const problem = result.errors > 0 ? `${result.errors} errors; first: ${result.firstErrorBody}` : checkBody(s.transport, s.shape, result.firstOkBody);
+  if (problem) throw new Error(`${store} ${cache} ${s.transport} ${s.shape}: ${problem}`);
+  const looked = stats.hits + stats.misses - before.hits - before.misses;
+  const row: ScenarioRow = { store, cache, transport: s.transport, shape: s.shape, connections: s.connections, result };
+  if (s.shape !== 'recs') {
+    row.hitRate = looked > 0 ? (stats.hits - before.hits) / looked : undefined;
+    row.storeReadsPerRequest = (stats.loadCalls - before.loadCalls) / result.sent;
+  }
+  line(CACHE_LABEL[cache], result);
+  return row;
+}
+
+/** Captures what the app answers for every scenario shape, to serve from bare Fastify as the floor. */
+async function startFloor(target: RunningApp): Promise<FloorServer> {
+  const routes = [];
+  for (const { transport, shape } of FLOOR_SHAPES) {
+    const request = scenarioRequests(transport, shape, HIT_POOL)[0]!;
+    const text = await mustCall(target.port, request, `capturing ${transport} ${shape}`);
+    const problem = checkBody(transport, shape, text);
+    if (problem) throw new Error(`capturing ${transport} ${shape}: ${problem}`);
+    routes.push({ path: floorPath(transport, shape), method: request.method, body: JSON.parse(text) as unknown });
+  }
+  return FloorServer.start(routes);
+}
+
+async function measureFloor(floor: FloorServer, s: Scenario): Promise<LoadResult> {
+  const requests = FloorServer.retarget(scenarioRequests(s.transport, s.shape, HIT_POOL), floorPath(s.transport, s.shape));
+  const result = await runLoad({ port: floor.port, requests, connections: s.connections, warmupMs, durationMs });
+  if (result.errors > 0) throw new Error(`floor ${s.transport} ${s.shape}: ${result.firstErrorBody}`);
+  line('floor (bare Fastify)', result);
+  return result;
+}
+
+/** Direct reads of one key and of 100 keys, alone and at the scenarios' concurrency. */
+async function measureDirect(serving: FeatureServing): Promise<DirectReads> {
+  const view = serving.registry.views.find((v) => v.name === VIEW)!;
+  const ones = Array.from({ length: ENTITY_COUNT }, (_, i) => [userId(i)]);
+  const batches = Array.from({ length: ENTITY_COUNT / BATCH_KEYS }, (_, w) => Array.from({ length: BATCH_KEYS }, (_, k) => userId(w * BATCH_KEYS + k)));
+  const d = quick ? 400 : 800;
+  return {
+    one: [await measureDirectRead(serving.store, view, ones, 1, d), await measureDirectRead(serving.store, view, ones, connections, d)],
+    batch: [await measureDirectRead(serving.store, view, batches, 1, d), await measureDirectRead(serving.store, view, batches, connections, d)],
+  };
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  console.log(`# bench:serving — ${cpus().length} cores, Node ${process.version}; ${warmupMs} ms warm-up + ${durationMs} ms per scenario; stores: ${stores.join(', ')}`);
+  console.log('Load generator: closed loop on raw keep-alive sockets in a worker thread of this process (the servers run on the main thread);');
+  console.log('it shares the cores with the server and the emulators, so req/s are of the whole machine. Compare ratios within this run only.\n');
+
+  const dir = mkdtempSync(join(tmpdir(), 'stratum-bench-serving-'));
+  const cleanups: (() => Promise<unknown>)[] = [async () => rmSync(dir, { recursive: true, force: true })];
+  try {
+    log('Preparing: demo marts (popular items)… ');
+    const demo = await ensureDemoWarehouse({ path: join(tmpdir(), 'stratum-bench-serving-demo', demoDatabaseFileName(0.05, 7)), scale: 0.05, seed: 7 });
+    log(`${demo.created ? `generated in ${demo.seconds.toFixed(1)} s` : 'reused'}; redis-server… `);
+    const redis: RealServer = await startRedis();
+    cleanups.unshift(() => redis.stop());
+    console.log(`on ${redis.host}.`);
+    const featuresPath = join(dir, 'features');
+    writeFeatureDefinitions(featuresPath);
+    const baseEnv = { STRATUM_DUCKDB_PATH: demo.path, STRATUM_FEATURES_PATH: featuresPath, LOG_LEVEL: 'silent', STRATUM_GRAPHIQL: 'false' };
+
+    const rows: ScenarioRow[] = [];
+    const floors = new Map<string, LoadResult>();
+    const direct = new Map<StoreKind, DirectReads>();
+    let floor: FloorServer | undefined;
+
+    for (const [index, kind] of stores.entries()) {
+      console.log(`\n## ${kind}`);
+      log('  starting the store and creating its schema… ');
+      const store: StoreUnderTest = await startStore(kind, baseEnv, join(dir, `embedded-${kind}`));
+      const apps = new Map<CacheMode, RunningApp>();
+      try {
+        // One app per cache mode, all listening; a Redis database each, so the miss app never finds what the hit app cached.
+        for (const [m, mode] of CACHE_MODES.entries()) apps.set(mode, await listen(appConfig(store, mode, redis.host, index * CACHE_MODES.length + m)));
+        const main = apps.get('redis')!;
+        const t0 = Date.now();
+        await seed(main.port, main.serving);
+        console.log(`done; seeded ${ENTITY_COUNT} users × 50 features (POST /push), ${LIST_USERS} lists of 100 items in ${((Date.now() - t0) / 1000).toFixed(1)} s.`);
+        direct.set(kind, await measureDirect(main.serving));
+        // Warm both hit caches with every user the hit scenarios ask for.
+        for (const mode of ['redis', 'lru'] as const) await mustCall(apps.get(mode)!.port, scenarioRequests('REST', '100x50', HIT_POOL)[0]!, 'warm-up');
+        if (floor === undefined) {
+          const server = await startFloor(main);
+          floor = server;
+          cleanups.unshift(() => server.close());
+        }
+        for (const s of SCENARIOS) {
+          const modes = s.modes.filter((mode) => selected(mode, s));
+          if (modes.length === 0) continue;
+          log(`  ${s.transport} ${s.shape} at ${s.connections} connection${s.connections > 1 ? 's' : ''}:\n`);
+          floors.set(floorKey(kind, s.transport, s.shape, s.connections), await measureFloor(floor, s));
+          for (const mode of modes) rows.push(await measure(apps.get(mode)!, s, mode, kind));
+        }
+      } finally {
+        for (const a of apps.values()) await a.app.close();
+        await store.stop();
+      }
+    }
+
+    console.log(`\n# Results (req/s÷floor and p99÷floor: against bare Fastify serving the same body, measured just before)`);
+    printScenarioTables(rows, floors);
+    printDirectReads(direct);
+    printGoals(rows, floors, direct, connections);
+    console.log(`\nTotal ${((Date.now() - started) / 1000).toFixed(0)} s.`);
+  } finally {
+    for (const c of cleanups) await c().catch((e: unknown) => console.error('cleanup:', e));
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    console.error(e);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,101 @@
+import { performance } from 'node:perf_hooks';
+import { loadConfig, type AppConfig } from '../../src/config/app-config';
+import { BigtableOnlineStore } from '../../src/features/online-store/bigtable/bigtable-online-store';
+import type { OnlineStore } from '../../src/features/online-store/online-store';
+import { ensureEmulatorInstanceAndDatabase } from '../../src/features/online-store/spanner/spanner-client';
+import { SpannerOnlineStore } from '../../src/features/online-store/spanner/spanner-online-store';
+import { BigtableRecommendationStore } from '../../src/features/recommendations/bigtable/bigtable-recommendation-store';
+import { loadFeatureRegistry } from '../../src/features/serving/open-feature-serving';
+import type { FeatureView } from '../../src/features/spec/feature-manifest';
+import { prepareEmulatorEnvironment, startBigtableEmulator, startSpannerEmulator, type RealServer } from '../../test/support/real-servers';
+import { quantile } from './load-generator';
+
+export type StoreKind = 'embedded' | 'bigtable' | 'spanner';
+export const STORE_KINDS: readonly StoreKind[] = ['embedded', 'bigtable', 'spanner'];
+
+/** How the app is configured for one block of scenarios. */
+export type CacheMode = 'redis' | 'lru' | 'redis-ttl0';
+
+export interface StoreUnderTest {
+  kind: StoreKind;
+  /** The store's variables (emulator host, instance ids, embedded path), before the cache's. */
+  env: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the store's emulator (if any) and creates its schema the way an operator would
+ * (`stratum online-store init` / `stratum spanner migrate`), never on the request path.
+ */
+export async function startStore(kind: StoreKind, baseEnv: Record<string, string>, embeddedPath: string): Promise<StoreUnderTest> {
+  // The embedded store also holds the recommendation lists / user data the cloud store does not.
+  const common = { ...baseEnv, STRATUM_ONLINE_STORE: kind, STRATUM_ONLINE_STORE_PATH: embeddedPath };
+  if (kind === 'embedded') return { kind, env: common, stop: async () => undefined };
+  prepareEmulatorEnvironment();
+  let emulator: RealServer;
+  let env: Record<string, string>;
+  if (kind === 'bigtable') {
+    emulator = await startBigtableEmulator();
+    env = { ...common, BIGTABLE_EMULATOR_HOST: emulator.host, BIGTABLE_INSTANCE: 'bench-instance' };
+  } else {
+    emulator = await startSpannerEmulator();
+    env = { ...common, SPANNER_EMULATOR_HOST: emulator.host, SPANNER_INSTANCE: 'bench-instance', SPANNER_DATABASE: 'serving' };
+  }
+  try {
+    const config = loadConfig(env);
+    const views = loadFeatureRegistry(config.serving).views;
+    const settings = config.serving.onlineStore;
+    if (settings.kind === 'bigtable') {
+      await BigtableOnlineStore.init(settings, views);
+      await BigtableRecommendationStore.init(settings);
+    } else if (settings.kind === 'spanner') {
+      await ensureEmulatorInstanceAndDatabase(settings);
+      await SpannerOnlineStore.migrate(settings, views);
+    }
+  } catch (e) {
+    await emulator.stop();
+    throw e;
+  }
+  return { kind, env, stop: () => emulator.stop() };
+}
+
+/** The store's variables plus the cache's: Redis (one database per store, so nothing leaks between them), the LRU, or Redis with caching off. */
+export function appConfig(store: StoreUnderTest, cache: CacheMode, redisHost: string, redisDb: number): AppConfig {
+  const env: Record<string, string> = { ...store.env };
+  if (cache !== 'lru') env.REDIS_URL = `redis://${redisHost}/${redisDb}`;
+  // TTL 0: nothing is written back, so every key goes to the store (the lookup still costs its MGET).
+  if (cache === 'redis-ttl0') env.STRATUM_CACHE_TTL_MS = '0';
+  return loadConfig(env);
+}
+
+export interface DirectReadResult {
+  keys: number;
+  concurrency: number;
+  reads: number;
+  p50: number;
+  p99: number;
+}
+
+/**
+ * The store's own batched read, called directly (no HTTP, no cache) in a closed loop at the given
+ * concurrency: what "one store round trip" costs, to compare a cache miss against.
+ */
+export async function measureDirectRead(store: OnlineStore, view: FeatureView, keySets: string[][], concurrency: number, durationMs: number): Promise<DirectReadResult> {
+  for (let i = 0; i < 20; i++) await store.read(view, keySets[i % keySets.length]!); // warm-up (schema guard, channels, JIT)
+  const samples: number[] = [];
+  let next = 0;
+  const end = performance.now() + durationMs;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) {
+        const keys = keySets[next++ % keySets.length]!;
+        const t0 = performance.now();
+        const rows = await store.read(view, keys);
+        samples.push(performance.now() - t0);
+        if (rows[0] === undefined) throw new Error(`direct read of ${keys[0]} found nothing: the data was not written`);
+      }
+    }),
+  );
+  samples.sort((a, b) => a - b);
+  return { keys: keySets[0]!.length, concurrency, reads: samples.length, p50: quantile(samples, 0.5), p99: quantile(samples, 0.99) };
+}
