@@ -3,7 +3,10 @@ import assert from 'node:assert/strict';
 import { Bigtable, type Table } from '@google-cloud/bigtable';
 import type { BigtableStoreSettings } from '../../src/config/app-config';
 import { BigtableOnlineStore, featureFamily } from '../../src/features/online-store/bigtable/bigtable-online-store';
-import { cellBytes, type RawCell } from '../../src/features/online-store/bigtable/bigtable-client';
+import { cellBytes, exactPattern, type RawBigtableRow, type RawCell } from '../../src/features/online-store/bigtable/bigtable-client';
+import { int64 } from '../../src/features/online-store/bigtable/bigtable-cell-codec';
+import { keySalt } from '../../src/features/online-store/bigtable/bigtable-row-key';
+import type { FeatureView } from '../../src/features/spec/feature-manifest';
 import { BigtableSchemaError } from '../../src/features/online-store/bigtable/bigtable-schema-error';
 import { FeatureValueError } from '../../src/features/online-store/feature-value-error';
 import { prepareEmulatorEnvironment, startBigtableEmulator, type RealServer } from '../support/real-servers';
@@ -58,22 +61,105 @@ describe('BigtableOnlineStore (Bigtable emulator)', () => {
     await store?.close();
     await raw?.close();
   });
+  const rowKeyOf = (entityKey: string) => `${keySalt(entityKey)}#user_id#${entityKey}`;
+  /** The newest cells of one entity's row in one family, read with the plain SDK. */
+  const rawRowCells = async (family: string, entityKey: string): Promise<RawCell[]> => {
+    const [rows] = await rawTable.getRows({ keys: [rowKeyOf(entityKey)], decode: false, filter: [{ family: exactPattern(family) }] });
+    return ((rows[0]?.data[family] ?? {}) as Record<string, RawCell[]>)['row'] ?? [];
+  };
 
-  it('stores the documented layout: salted row key, a family per view version, typed cells', async () => {
+  it('stores the documented layout: salted row key, a family per view version, one typed cell per row', async () => {
+    const eventMs = Date.parse('2024-05-01T12:00:00.250Z');
     await store.write(view(), [row('layout', fullValues(3), '2024-05-01T12:00:00.250Z')]);
     const [rows] = await rawTable.getRows({ prefixes: [], decode: false });
     const mine = rows.filter((r) => String(r.id).endsWith('#user_id#layout'));
     assert.equal(mine.length, 1);
     assert.match(String(mine[0]!.id), /^[0-9a-f]{4}#user_id#layout$/);
-    const cells = mine[0]!.data[featureFamily(view())] as Record<string, RawCell[]>;
-    const bytes = (q: string) => cellBytes(cells[q]![0]!.value);
     assert.equal(featureFamily(view()), 'user_features.v1');
-    // Int64 as Bigtable's 8-byte big-endian integer, the event time as the cell timestamp (µs).
-    assert.equal(bytes('i64').readBigInt64BE(), BigInt(fullValues(3).i64 as number));
-    assert.equal(bytes('f64').readDoubleBE(), fullValues(3).f64);
-    assert.deepEqual(bytes('s'), Buffer.concat([Buffer.from([1]), Buffer.from('user 3 ✓')]));
-    assert.equal(cells['i64']![0]!.timestamp, String(Date.parse('2024-05-01T12:00:00.250Z') * 1000));
-    assert.equal(Number(bytes('@event_ts').readBigInt64BE()), Date.parse('2024-05-01T12:00:00.250Z'));
+    const cells = mine[0]!.data[featureFamily(view())] as Record<string, RawCell[]>;
+    assert.deepEqual(Object.keys(cells), ['row']);
+    assert.equal(cells['row']!.length, 1);
+    // The event time is the cell timestamp (µs) and the value's header.
+    assert.equal(cells['row']![0]!.timestamp, String(eventMs * 1000));
+    const v = fullValues(3);
+    const double = (n: number) => {
+      const b = Buffer.alloc(8);
+      b.writeDoubleBE(n);
+      return b;
+    };
+    const text = (t: string) => Buffer.concat([Buffer.from([1]), Buffer.from(t, 'utf8')]);
+    const field = (bytes: Buffer) => Buffer.concat([Buffer.from([bytes.length]), bytes]);
+    const expected = Buffer.concat([
+      Buffer.from([0x01]), int64(eventMs),
+      field(int64(v.i32 as number)), field(int64(v.i64 as number)), field(double(v.f32 as number)), field(double(v.f64 as number)),
+      field(text('user 3 ✓')), field(Buffer.from([0])), field(double(v.ts as number)), field(Buffer.from([1, 3, 0, 255])),
+      field(text('[3,-0.5]')), field(text('["a","b3"]')),
+    ]);
+    assert.deepEqual(cellBytes(cells['row']![0]!.value), expected);
+  });
+
+  it('encodes a null as a zero-length value', async () => {
+    const v2 = view(2, [{ name: 's', dtype: 'Int64' }]);
+    await store.write(v2, [row('nullcell', { s: null })]);
+    const [cell] = await rawRowCells(featureFamily(v2), 'nullcell');
+    assert.deepEqual(cellBytes(cell!.value), Buffer.concat([Buffer.from([0x01]), int64(Date.parse('2024-05-01T00:00:00Z')), Buffer.from([0])]));
+  });
+
+  it('reads a 100-key batch of a 50-feature view as exactly 100 cells', async () => {
+    const dtypes = ['Int64', 'Float64', 'String', 'Bool', 'Array(Float64)'] as const;
+    const wide: FeatureView = {
+      ...view(1, Array.from({ length: 50 }, (_, i) => ({ name: `f${i}`, dtype: dtypes[i % dtypes.length]! }))),
+      name: 'wide_features',
+    };
+    await BigtableOnlineStore.init(settings, [wide], { tableId: 'features' });
+    const keys = Array.from({ length: 100 }, (_, i) => `wide${i}`);
+    const valuesOf = (n: number) => Object.fromEntries(wide.features.map((f, i) => [f.name, [n + i, n * 0.5 + i, `v${n}.${i}`, (n + i) % 2 === 0, [n, i]][i % 5]!]));
+    await store.write(wide, keys.map((k, n) => row(k, valuesOf(n))));
+
+    // What the store's own ReadRows brought back, counted at the SDK.
+    const proto = Object.getPrototypeOf(rawTable) as Table;
+    const getRows = proto.getRows;
+    const responses: RawBigtableRow[][] = [];
+    proto.getRows = function (this: Table, ...args: unknown[]) {
+      const result = (getRows as unknown as (...a: unknown[]) => Promise<[RawBigtableRow[]]>).apply(this, args);
+      return result.then((r) => {
+        responses.push(r[0]);
+        return r;
+      });
+    } as typeof getRows;
+    let got;
+    try {
+      got = await store.read(wide, keys);
+    } finally {
+      proto.getRows = getRows;
+    }
+    assert.equal(responses.length, 1);
+    assert.equal(responses[0]!.length, 100);
+    assert.equal(countCells(responses[0]!), 100);
+    got.forEach((r, n) => assert.deepEqual(r?.values, valuesOf(n)));
+
+    // And everything the family holds, read raw: one cell per entity, nothing else.
+    const [all] = await rawTable.getRows({ decode: false, filter: [{ family: exactPattern(featureFamily(wide)) }] });
+    assert.equal(all.length, 100);
+    assert.equal(countCells(all as unknown as RawBigtableRow[]), 100);
+  });
+
+  it('refuses a row cell it cannot decode, naming table, family and row', async () => {
+    const family = featureFamily(view());
+    await store.write(view(), [row('truncated', fullValues(4))]);
+    const [good] = await rawRowCells(family, 'truncated');
+    const goodBytes = cellBytes(good!.value);
+    await rawTable.insert([
+      { key: rowKeyOf('truncated'), data: { [family]: { row: { value: goodBytes.subarray(0, goodBytes.length - 3), timestamp: Date.now() * 1000 } } } },
+      { key: rowKeyOf('garbage'), data: { [family]: { row: Buffer.from('not a row') } } },
+      { key: rowKeyOf('oldlayout'), data: { [family]: { s: Buffer.from([1, 0x78]) } } },
+    ]);
+    const names = (key: string) => (e: unknown) =>
+      e instanceof Error && e.message.includes("Bigtable table 'features'") && e.message.includes(`family '${family}'`) &&
+      e.message.includes(`row '${rowKeyOf(key)}'`);
+    await assert.rejects(store.read(view(), ['truncated']), (e: unknown) => names('truncated')(e) && /feature 'as'.*claims/.test((e as Error).message));
+    await assert.rejects(store.read(view(), ['garbage']), (e: unknown) => names('garbage')(e) && /does not start with this store's row format/.test((e as Error).message));
+    await assert.rejects(store.read(view(), ['o1', 'oldlayout']), (e: unknown) => names('oldlayout')(e) && /no 'row' cell/.test((e as Error).message));
   });
 
   it('tells empty strings, empty bytes and empty arrays apart from null', async () => {
@@ -159,3 +245,9 @@ describe('BigtableOnlineStore (Bigtable emulator)', () => {
     assert.deepEqual(metadata.columnFamilies?.['user_features.v1']?.gcRule?.maxNumVersions, 1);
   });
 });
+
+function countCells(rows: readonly RawBigtableRow[]): number {
+  let cells = 0;
+  for (const row of rows) for (const family of Object.values(row.data)) for (const column of Object.values(family)) cells += column.length;
+  return cells;
+}

@@ -2,35 +2,44 @@ import type { FeatureDtype, FeatureView } from '../../spec/feature-manifest';
 import { FeatureValueError } from '../feature-value-error';
 import { FeatureValueCodec, type EncodedValue } from '../embedded/feature-value-codec';
 import type { OnlineRow, StoredRow } from '../online-store';
-import { cellBytes, type RawCell } from './bigtable-client';
 
-/** The qualifier of the event-time cell; `@` cannot start a feature name, so it never collides. */
-export const EVENT_TIME_QUALIFIER = '@event_ts';
+/** The qualifier of the one cell that holds a whole row of a view version. */
+export const ROW_QUALIFIER = 'row';
 
-/** Marks a present variable-width value, so '' / empty bytes / [] differ from null (an empty cell). */
-const PRESENT = Buffer.from([0x01]);
-const EMPTY = Buffer.alloc(0);
+/** First byte of every row cell: a layout marker, so a foreign or future cell fails loudly instead of decoding as garbage. */
+const FORMAT_V1 = 0x01;
+/** Marks a present variable-width value, so '' / empty bytes / [] differ from null (length 0). */
+const PRESENT = 0x01;
+/** format byte + 8-byte event time. */
+const HEADER_BYTES = 9;
 
-/** One row ready to be written: a cell per feature plus the event-time cell. */
+/** One row ready to be written: its single cell's value, and the event time that is its cell timestamp. */
 export interface CellRow {
   entityKey: string;
   eventTimeMs: number;
-  cells: [qualifier: string, value: Buffer][];
+  value: Buffer;
 }
 
 /**
- * Typed cells for one view, one cell per feature (qualifier = feature name):
+ * A view's whole row as ONE cell value (qualifier `row`): a read then moves one cell per entity
+ * instead of one per feature, which is what the client's per-cell chunk parsing costs.
  *
- * | dtype | cell value |
+ * `0x01` (format) · event time (epoch ms, 8-byte big-endian int64) · then, for every feature in the
+ * view's order, a varint (LEB128) byte length followed by that many bytes of its value:
+ *
+ * | dtype | value bytes |
  * |---|---|
- * | null (any dtype) | empty |
+ * | null (any dtype) | none (length 0) |
  * | Int32, Int64 | 8-byte big-endian two's complement (Bigtable's own integer layout) |
  * | Float32, Float64, UnixTimestamp | 8-byte big-endian IEEE double |
  * | Bool | 1 byte, 0 or 1 |
  * | String | 0x01 + UTF-8 |
  * | Bytes | 0x01 + the bytes |
  * | Array(T) | 0x01 + JSON array (Bytes elements base64) |
- * | `@event_ts` | event time, epoch ms, 8-byte big-endian |
+ *
+ * Values are positional: the view's version changes with its shape and has its own family, so a
+ * cell is only ever decoded by the shape that wrote it. Decoding still checks every length and the
+ * total, and throws on any mismatch rather than serve a misread value.
  *
  * Float32 is kept as a double: the shared checks accept any finite number for it, and a value
  * must read back exactly as written on every store. Values are checked by the same
@@ -39,9 +48,11 @@ export interface CellRow {
  */
 export class BigtableCellCodec {
   private readonly checks: FeatureValueCodec;
+  private readonly dtypes: readonly FeatureDtype[];
 
   constructor(private readonly view: FeatureView) {
     this.checks = new FeatureValueCodec(view);
+    this.dtypes = view.features.map((f) => f.dtype);
   }
 
   /** Checks and encodes a row; throws FeatureValueError naming view, feature and entity. */
@@ -51,24 +62,40 @@ export class BigtableCellCodec {
     if (encoded.eventTimeMs < 0) {
       throw new FeatureValueError(this.view.name, this.view.timestampField, row.entityKey, 'the Bigtable store keeps event times from 1970-01-01 on; got an earlier one');
     }
-    const cells: [string, Buffer][] = this.view.features.map((f, i) => [f.name, encodeCell(f.dtype, encoded.values[i] ?? null)]);
-    cells.push([EVENT_TIME_QUALIFIER, int64(encoded.eventTimeMs)]);
-    return { entityKey: encoded.entityKey, eventTimeMs: encoded.eventTimeMs, cells };
+    const parts: Buffer[] = [Buffer.from([FORMAT_V1]), int64(encoded.eventTimeMs)];
+    this.dtypes.forEach((dtype, i) => {
+      const value = encodeValue(dtype, encoded.values[i] ?? null);
+      parts.push(varint(value.length), value);
+    });
+    return { entityKey: encoded.entityKey, eventTimeMs: encoded.eventTimeMs, value: Buffer.concat(parts) };
   }
 
-  /** Decodes the newest cell of each column of one row's family. */
-  decodeRow(entityKey: string, columns: Record<string, RawCell[]>): StoredRow {
-    const values = this.view.features.map((f) => {
-      const cell = columns[f.name]?.[0];
-      return cell === undefined ? null : decodeCell(f.dtype, cellBytes(cell.value), `${this.view.name}.${f.name} of '${entityKey}'`);
+  /**
+   * Decodes one row cell. Throws a plain Error saying what does not fit (the caller adds table,
+   * family and row); a cell of this store's layout never fails.
+   */
+  decodeRow(entityKey: string, cell: Buffer): StoredRow {
+    if (cell.length < HEADER_BYTES || cell[0] !== FORMAT_V1) {
+      throw new Error(`the cell (${cell.length} bytes) does not start with this store's row format (0x01 + 8-byte event time)`);
+    }
+    const eventTimeMs = Number(cell.readBigInt64BE(1));
+    let offset = HEADER_BYTES;
+    const values = this.dtypes.map((dtype, i): EncodedValue => {
+      const { length, next } = readVarint(cell, offset, () => this.where(i));
+      const end = next + length;
+      if (end > cell.length) throw new Error(`${this.where(i)} claims ${length} bytes but the cell ends ${cell.length - next} bytes later`);
+      offset = end;
+      return decodeValue(dtype, cell, next, end, () => this.where(i));
     });
-    const eventCell = columns[EVENT_TIME_QUALIFIER]?.[0];
-    const eventBytes = eventCell === undefined ? undefined : cellBytes(eventCell.value);
-    // The event-time cell is written with every row; its cell timestamp is the same instant.
-    const eventTimeMs = eventBytes?.length === 8
-      ? Number(eventBytes.readBigInt64BE())
-      : Math.floor(Number(Object.values(columns)[0]?.[0]?.timestamp ?? 0) / 1000);
+    if (offset !== cell.length) {
+      throw new Error(`${cell.length - offset} bytes follow the view's last feature: the cell was written for a different shape of the view`);
+    }
     return { entityKey, values: this.checks.decodeValues(values), eventTimestamp: new Date(eventTimeMs) };
+  }
+
+  private where(i: number): string {
+    const feature = this.view.features[i]!;
+    return `feature '${feature.name}' (${feature.dtype}, #${i + 1} of ${this.dtypes.length})`;
   }
 }
 
@@ -78,8 +105,8 @@ export function int64(n: number): Buffer {
   return buffer;
 }
 
-function encodeCell(dtype: FeatureDtype, value: EncodedValue): Buffer {
-  if (value === null) return EMPTY;
+function encodeValue(dtype: FeatureDtype, value: EncodedValue): Buffer {
+  if (value === null) return Buffer.alloc(0);
   switch (dtype) {
     case 'Int32':
     case 'Int64':
@@ -94,38 +121,74 @@ function encodeCell(dtype: FeatureDtype, value: EncodedValue): Buffer {
     case 'Bool':
       return Buffer.from([value ? 1 : 0]);
     case 'String':
-      return Buffer.concat([PRESENT, Buffer.from(value as string, 'utf8')]);
+      return withPresent(Buffer.from(value as string, 'utf8'));
     case 'Bytes':
-      return Buffer.concat([PRESENT, Buffer.from(value as string, 'base64')]);
+      return withPresent(Buffer.from(value as string, 'base64'));
     default:
-      return Buffer.concat([PRESENT, Buffer.from(JSON.stringify(value), 'utf8')]);
+      return withPresent(Buffer.from(JSON.stringify(value), 'utf8'));
   }
 }
 
+function withPresent(bytes: Buffer): Buffer {
+  const out = Buffer.allocUnsafe(bytes.length + 1);
+  out[0] = PRESENT;
+  bytes.copy(out, 1);
+  return out;
+}
+
 /** Back to the FeatureValueCodec's encoded form (Bytes as base64), which it turns into values. */
-function decodeCell(dtype: FeatureDtype, cell: Buffer, where: string): EncodedValue {
-  if (cell.length === 0) return null;
-  const expect = (length: number) => {
-    if (cell.length !== length) throw new Error(`Bigtable cell ${where} holds ${cell.length} bytes, expected ${length} for ${dtype}: it was not written by this store's encoding`);
+function decodeValue(dtype: FeatureDtype, cell: Buffer, start: number, end: number, where: () => string): EncodedValue {
+  const length = end - start;
+  if (length === 0) return null;
+  const expect = (wanted: number) => {
+    if (length !== wanted) throw new Error(`${where()} holds ${length} bytes, expected ${wanted}`);
   };
   switch (dtype) {
     case 'Int32':
     case 'Int64':
       expect(8);
-      return Number(cell.readBigInt64BE());
+      return Number(cell.readBigInt64BE(start));
     case 'Float32':
     case 'Float64':
     case 'UnixTimestamp':
       expect(8);
-      return cell.readDoubleBE();
+      return cell.readDoubleBE(start);
     case 'Bool':
       expect(1);
-      return cell[0] === 1;
-    case 'String':
-      return cell.subarray(1).toString('utf8');
-    case 'Bytes':
-      return cell.subarray(1).toString('base64');
-    default:
-      return JSON.parse(cell.subarray(1).toString('utf8')) as EncodedValue;
+      return cell[start] === 1;
   }
+  if (cell[start] !== PRESENT) throw new Error(`${where()} does not start with the present marker 0x01`);
+  switch (dtype) {
+    case 'String':
+      return cell.toString('utf8', start + 1, end);
+    case 'Bytes':
+      return cell.toString('base64', start + 1, end);
+    default:
+      return JSON.parse(cell.toString('utf8', start + 1, end)) as EncodedValue;
+  }
+}
+
+/** Unsigned LEB128: one byte for any length under 128, so fixed-width values cost one extra byte. */
+function varint(n: number): Buffer {
+  if (n < 0x80) return Buffer.from([n]);
+  const bytes: number[] = [];
+  while (n >= 0x80) {
+    bytes.push((n % 0x80) | 0x80);
+    n = Math.floor(n / 0x80);
+  }
+  bytes.push(n);
+  return Buffer.from(bytes);
+}
+
+function readVarint(cell: Buffer, offset: number, where: () => string): { length: number; next: number } {
+  let length = 0;
+  let scale = 1;
+  // 5 bytes cover 2^35, above any cell Bigtable accepts (100 MB).
+  for (let i = offset; i < cell.length && i < offset + 5; i++) {
+    const byte = cell[i]!;
+    length += (byte & 0x7f) * scale;
+    if (byte < 0x80) return { length, next: i + 1 };
+    scale *= 0x80;
+  }
+  throw new Error(`${where()} has no valid length at byte ${offset}: the cell is truncated or not this store's layout`);
 }

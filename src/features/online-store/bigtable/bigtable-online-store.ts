@@ -2,8 +2,8 @@ import type { Bigtable, Table } from '@google-cloud/bigtable';
 import type { BigtableStoreSettings } from '../../../config/app-config';
 import type { FeatureView } from '../../spec/feature-manifest';
 import { OnlineStore, type OnlineRow, type StoredRow } from '../online-store';
-import { BigtableCellCodec, int64, type CellRow } from './bigtable-cell-codec';
-import { cellBytes, createBigtableClient, exactPattern, rowKeyText, type RawBigtableRow } from './bigtable-client';
+import { BigtableCellCodec, int64, ROW_QUALIFIER, type CellRow } from './bigtable-cell-codec';
+import { cellBytes, createBigtableClient, exactPattern, rowKeyText, type RawBigtableRow, type RawCell } from './bigtable-client';
 import { keySalt } from './bigtable-row-key';
 import { BigtableSchemaGuard, ensureTable, type TableInitReport } from './bigtable-schema';
 import { chunkMutations, mutateAll, type RawEntry } from './bigtable-mutations';
@@ -20,24 +20,29 @@ import { chunkMutations, mutateAll, type RawEntry } from './bigtable-mutations';
  *   entity share its row, and a changed view (version bump) writes a new family, so it never
  *   reads the old shape. A read filters on the view's family, so a row without cells there
  *   simply does not come back.
- * - **Typed cells**: one per feature (qualifier = feature name, encoding in BigtableCellCodec)
- *   plus `@event_ts`; a null is an empty cell, so every write sets every column of the view.
+ * - **One cell per row of a view version**: qualifier `row`, value = the event time and every
+ *   feature's typed value in the view's order (BigtableCellCodec). Why one cell: a read moves
+ *   cells per read = entities, not entities × features — a 100-entity read of a 50-feature view
+ *   was 5,000 cells with a cell per feature, and the client parses every cell chunk by chunk
+ *   (its chunk transformer was ~14% of the serving thread). The port already says a write
+ *   replaces the whole row (a feature it leaves out is stored as null), so nothing is lost by
+ *   not updating features one by one.
  * - **Watermarks** live in the row `~meta#watermark` of the view's family (`~` sorts after every
  *   salted key and cannot be a salt), so they are versioned with the view like its rows.
  *
- * Newest wins by **cell timestamp = event time**. Every cell of a row is written with its event
- * time (ms, as Bigtable's millisecond-granular micros), and reads take the newest cell per column.
- * An older row arriving late lands *below* the newer cells and is never read (GC removes it), a
- * newer one lands above; since every write sets every column, the newest cells of a family are
- * always one whole row. No read-before-write, no race between concurrent writers, and a write is
- * idempotent — which also makes the client's automatic retries of MutateRows safe. An equal event
- * time overwrites (the same cell coordinates), as the embedded store's `>=` does; duplicates of a
- * key within one call are reduced to the newest first (last one among equals).
+ * Newest wins by **cell timestamp = event time**. A row's cell is written with its event time (ms,
+ * as Bigtable's millisecond-granular micros), and reads take the newest cell (`cellLimit: 1`; GC
+ * keeps 1 version). An older row arriving late lands *below* the newer cell and is never read (GC
+ * removes it), a newer one lands above. No read-before-write, no race between concurrent writers,
+ * and a write is idempotent — which also makes the client's automatic retries of MutateRows safe.
+ * An equal event time overwrites (the same cell coordinates), as the embedded store's `>=` does;
+ * duplicates of a key within one call are reduced to the newest first (last one among equals).
+ * A cell that does not decode is an error naming table, family and row, never a guessed value.
  *
  * All-or-nothing, as far as Bigtable goes: every row is checked (FeatureValueError) before any
- * mutation is sent, and each row's cells are one atomic row mutation. Bigtable has no multi-row
- * transactions, so a transport failure in the middle of a large call can leave some rows written;
- * the error says so, and re-running the call is safe (idempotent, newest-wins).
+ * mutation is sent, and each row is one cell, so it is written whole or not at all. Bigtable has
+ * no multi-row transactions, so a transport failure in the middle of a large call can leave some
+ * rows written; the error says so, and re-running the call is safe (idempotent, newest-wins).
  *
  * Round trips: a read is ONE ReadRows (`getRows({ keys, decode: false })`) for all keys of the
  * call; a write or delete is one MutateRows per 100k mutations. `stats` counts them. The first use
@@ -49,6 +54,7 @@ export class BigtableOnlineStore extends OnlineStore {
   static readonly DEFAULT_TABLE = 'stratum_features';
   private static readonly WATERMARK_ROW = '~meta#watermark';
   private static readonly WATERMARK_COLUMN = 'watermark';
+  private static readonly ROW_COLUMN = Buffer.from(ROW_QUALIFIER, 'utf8');
 
   /** Data-plane round trips made (ReadRows / MutateRows requests), for metrics and tests. */
   readonly stats = { reads: 0, writes: 0 };
@@ -101,9 +107,7 @@ export class BigtableOnlineStore extends OnlineStore {
     }
     const entries = [...newest.values()].map((row): RawEntry => ({
       rowKey: Buffer.from(this.rowKey(view, row.entityKey), 'utf8'),
-      mutations: row.cells.map(([qualifier, value]) => ({
-        setCell: { familyName: family, columnQualifier: Buffer.from(qualifier, 'utf8'), timestampMicros: row.eventTimeMs * 1000, value },
-      })),
+      mutations: [{ setCell: { familyName: family, columnQualifier: BigtableOnlineStore.ROW_COLUMN, timestampMicros: row.eventTimeMs * 1000, value: row.value } }],
     }));
     await this.mutate(entries, `write of ${entries.length} rows of feature view '${view.name}' v${view.version}`);
   }
@@ -118,7 +122,7 @@ export class BigtableOnlineStore extends OnlineStore {
     const byKey = new Map(rows.map((row) => [rowKeyText(row.id), row]));
     return entityKeys.map((key, i) => {
       const columns = byKey.get(rowKeys[i]!)?.data[family];
-      return columns === undefined ? undefined : codec.decodeRow(key, columns);
+      return columns === undefined ? undefined : this.decodeRow(codec, view, family, rowKeys[i]!, key, columns);
     });
   }
 
@@ -185,6 +189,24 @@ export class BigtableOnlineStore extends OnlineStore {
       return rows as unknown as RawBigtableRow[];
     } catch (error) {
       throw this.guard.notFound(error) ?? new Error(`Bigtable ${what} failed: ${(error as Error).message}`, { cause: error });
+    }
+  }
+
+  /** The row's one cell, decoded; anything else in the family is an error that says where and what to do. */
+  private decodeRow(codec: BigtableCellCodec, view: FeatureView, family: string, rowKey: string, entityKey: string, columns: Record<string, RawCell[]>): StoredRow {
+    const cell = columns[ROW_QUALIFIER]?.[0];
+    // Only built on failure: this runs once per row of every read.
+    const where = () => `Bigtable table '${this.table.id}', family '${family}', row '${rowKey}' (entity '${entityKey}' of feature view '${view.name}' v${view.version})`;
+    if (cell === undefined) {
+      throw new Error(
+        `${where()} has cells [${Object.keys(columns).join(', ')}] but no '${ROW_QUALIFIER}' cell: it was not written by this store's one-cell-per-row layout ` +
+          '(e.g. by the older cell-per-feature layout); delete the row or re-run the materialization of the view to rewrite it',
+      );
+    }
+    try {
+      return codec.decodeRow(entityKey, cellBytes(cell.value));
+    } catch (error) {
+      throw new Error(`${where()}: its '${ROW_QUALIFIER}' cell does not decode: ${(error as Error).message}; rewrite the row (re-run the materialization) or bump the view's version`, { cause: error });
     }
   }
 
