@@ -22,6 +22,7 @@ export class FeatureRegistry {
   /** Resolved reference lists: callers send the same list on every request (a model's features). */
   private readonly resolved = new Map<string, ViewSelection[]>();
   private static readonly MAX_RESOLVED = 1000;
+  private readonly serviceSelections = new Map<string, ViewSelection[]>();
 
   constructor(readonly manifest: FeatureManifest) {
     this.viewsByName = new Map(manifest.featureViews.map((v) => [v.name, v]));
@@ -108,16 +109,20 @@ export class FeatureRegistry {
 
   /** A feature service's projections as selections. */
   resolveService(name: string, path: string, problems: RequestProblem[]): ViewSelection[] {
+    const memo = this.serviceSelections.get(name);
+    if (memo !== undefined) return memo;
     const service = this.servicesByName.get(name);
     if (service === undefined) {
       problems.push(unknown('feature service', name, path, this.servicesByName.keys()));
       return [];
     }
-    return service.projections.map((p) => {
+    const selections = service.projections.map((p) => {
       const view = this.viewsByName.get(p.featureView)!;
       const fields = this.fieldsByView.get(view.name)!;
       return { view, features: p.features.map((f) => fields.get(f)!) };
     });
+    this.serviceSelections.set(name, selections);
+    return selections;
   }
 
   private requireFeature(view: FeatureView, name: string, path: string, problems: RequestProblem[]): FeatureField | undefined {

@@ -1,7 +1,7 @@
 import type { OnlineStore } from '../online-store/online-store';
 import type { FeatureView } from '../spec/feature-manifest';
 import { FeatureLoaders } from './feature-loaders';
-import type { FeatureReadPath } from './feature-read-path';
+import type { FeatureReadPath, RowRead } from './feature-read-path';
 import type { FeatureRegistry } from './feature-registry';
 import { parseOnlineFeaturesRequest, type RequestLimits } from './online-features-request';
 import { buildOnlineFeaturesResponse, type OnlineFeaturesResponse } from './online-features-response';
@@ -32,13 +32,18 @@ export class FeatureServer {
     return new FeatureLoaders(this.readPath);
   }
 
-  async getOnlineFeatures(body: unknown, loaders = this.loaders()): Promise<OnlineFeaturesResponse> {
+  /**
+   * Feast's get-online-features. GraphQL passes its request's loaders, so every field of a query
+   * shares one batch per view; a REST call is one batch already and reads the path directly
+   * (a DataLoader per call would only add its scheduling).
+   */
+  async getOnlineFeatures(body: unknown, loaders?: FeatureLoaders): Promise<OnlineFeaturesResponse> {
     const request = parseOnlineFeaturesRequest(body, this.registry, this.limits);
-    const reads = new Map<string, Awaited<ReturnType<FeatureLoaders['readMany']>>>();
+    const reads = new Map<string, (RowRead | undefined)[]>();
     await Promise.all(
       request.selections.map(async ({ view }) => {
-        const column = request.entityColumns.find((c) => c.joinKey === view.joinKeys[0])!;
-        reads.set(view.name, await loaders.readMany(view, column.values.map(String)));
+        const keys = request.entityColumns.find((c) => c.joinKey === view.joinKeys[0])!.values.map(String);
+        reads.set(view.name, loaders !== undefined ? await loaders.readMany(view, keys) : await this.readPath.read(view, keys));
       }),
     );
     return buildOnlineFeaturesResponse(request, reads, this.clock());

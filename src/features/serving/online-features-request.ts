@@ -73,8 +73,13 @@ export function parseOnlineFeaturesRequest(body: unknown, registry: FeatureRegis
   return { selections, entityColumns, rowCount, fullFeatureNames: fullFeatureNames === true };
 }
 
+/** Name clashes per resolved selection list (the registry hands out the same list for the same references). */
+const clashes = new WeakMap<ViewSelection[], RequestProblem[]>();
+
 /** Without full names, two views' features of the same name would be two indistinguishable columns (Feast refuses too). */
 function duplicateNames(selections: ViewSelection[]): RequestProblem[] {
+  const known = clashes.get(selections);
+  if (known !== undefined) return known;
   const owner = new Map<string, string>();
   const problems: RequestProblem[] = [];
   for (const { view, features } of selections) {
@@ -86,6 +91,7 @@ function duplicateNames(selections: ViewSelection[]): RequestProblem[] {
       owner.set(f.name, first ?? view.name);
     }
   }
+  clashes.set(selections, problems);
   return problems;
 }
 
