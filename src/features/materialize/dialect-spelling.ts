@@ -8,20 +8,13 @@ export interface DialectSpelling {
   castType(type: CastType): string;
 }
 
-/** The renderer hooks read here; they are protected on SqlRenderer, which exposes no public spelling API. */
-interface RendererHooks {
-  quoteIdentifier(name: string): string;
-  parameterPlaceholder(name: string): string;
-  castTypeName(type: CastType): string;
-}
-
 /**
  * The dialect's own quoting, placeholders and type names, taken from the renderer the semantic engine
  * uses, so SQL written outside the engine's node tree (QUALIFY, ROW_NUMBER, a verbatim source query)
  * quotes exactly as the engine's SQL does instead of re-implementing it per warehouse.
  */
 export function dialectSpelling(dialect: SqlDialect): DialectSpelling {
-  const hooks = dialect.createRenderer() as unknown as RendererHooks;
+  const hooks = dialect.createRenderer();
   return {
     quote: (identifier) => hooks.quoteIdentifier(identifier),
     placeholder: (parameter) => hooks.parameterPlaceholder(parameter),

@@ -34,10 +34,12 @@ export abstract class SqlRenderer {
   }
 
   // ---- hooks -------------------------------------------------------------------------------
-  protected abstract quoteIdentifier(name: string): string;
-  protected abstract parameterPlaceholder(name: string): string;
+  // The dialect's spelling is public: SQL written outside the node tree (materialization's QUALIFY
+  // over a verbatim source query) quotes and casts exactly as the engine's SQL does.
+  abstract quoteIdentifier(name: string): string;
+  abstract parameterPlaceholder(name: string): string;
+  abstract castTypeName(type: CastType): string;
   protected abstract tableName(relation: NodeRelation): string;
-  protected abstract castTypeName(type: CastType): string;
   protected abstract dateTrunc(grain: string, arg: string, from: 'DATE' | 'TIMESTAMP', to: 'DATE' | 'TIMESTAMP'): string;
   protected abstract extract(part: string, arg: string): string;
   protected abstract dateAdd(arg: string, count: number, grain: string, type: 'DATE' | 'TIMESTAMP'): string;

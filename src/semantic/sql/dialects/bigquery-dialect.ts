@@ -18,11 +18,11 @@ const TRUNC_PARTS: Record<string, string> = { week: 'ISOWEEK' };
 const EXTRACT_PARTS: Record<string, string> = { doy: 'DAYOFYEAR', week: 'ISOWEEK' };
 
 export class BigQueryRenderer extends SqlRenderer {
-  protected quoteIdentifier(name: string): string {
+  quoteIdentifier(name: string): string {
     return `\`${name.replace(/[`\\]/g, (c) => `\\${c}`)}\``;
   }
 
-  protected parameterPlaceholder(name: string): string {
+  parameterPlaceholder(name: string): string {
     return `@${name}`;
   }
 
@@ -31,7 +31,7 @@ export class BigQueryRenderer extends SqlRenderer {
     return parts.map((p) => this.quoteIdentifier(p)).join('.');
   }
 
-  protected castTypeName(type: CastType): string {
+  castTypeName(type: CastType): string {
     return CAST_TYPES[type];
   }
 

@@ -17,11 +17,11 @@ const CAST_TYPES: Record<CastType, string> = {
 const EXTRACT_PARTS: Record<string, string> = { dow: 'isodow', doy: 'doy', week: 'week' };
 
 export class DuckDbRenderer extends SqlRenderer {
-  protected quoteIdentifier(name: string): string {
+  quoteIdentifier(name: string): string {
     return `"${name.replace(/"/g, '""')}"`;
   }
 
-  protected parameterPlaceholder(name: string): string {
+  parameterPlaceholder(name: string): string {
     return `$${name}`;
   }
 
@@ -30,7 +30,7 @@ export class DuckDbRenderer extends SqlRenderer {
     return `${this.quoteIdentifier(relation.schema_name)}.${this.quoteIdentifier(relation.alias)}`;
   }
 
-  protected castTypeName(type: CastType): string {
+  castTypeName(type: CastType): string {
     return CAST_TYPES[type];
   }
 
