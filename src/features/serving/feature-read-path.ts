@@ -28,7 +28,6 @@ export interface FeatureReadPathOptions extends Pick<CachedReaderOptions<StoredR
  * read for the misses, bounded by the request deadline.
  */
 export class FeatureReadPath {
-  private readonly codecs = new WeakMap<FeatureView, FeatureValueCodec>();
   /** Namespace → view, filled as views are read, for encoding and decoding cached rows. */
   private readonly views = new Map<string, FeatureView>();
 
@@ -63,12 +62,12 @@ export class FeatureReadPath {
 
   /** The cache's form of a row: the codec's JSON-safe encoding (Bytes as base64), positional by feature. */
   encode(row: StoredRow, namespace: string): string {
-    return JSON.stringify(this.codecFor(this.viewOf(namespace)).encodeRow(row));
+    return JSON.stringify(FeatureValueCodec.for(this.viewOf(namespace)).encodeRow(row));
   }
 
   decode(text: string, namespace: string): StoredRow {
     const encoded = JSON.parse(text) as EncodedRow;
-    return { entityKey: encoded.entityKey, values: this.codecFor(this.viewOf(namespace)).decodeValues(encoded.values), eventTimestamp: new Date(encoded.eventTimeMs) };
+    return { entityKey: encoded.entityKey, values: FeatureValueCodec.for(this.viewOf(namespace)).decodeValues(encoded.values), eventTimestamp: new Date(encoded.eventTimeMs) };
   }
 
   private viewOf(namespace: string): FeatureView {
@@ -83,12 +82,4 @@ export class FeatureReadPath {
     await this.cached.invalidate(FeatureReadPath.namespace(view), keys);
   }
 
-  private codecFor(view: FeatureView): FeatureValueCodec {
-    let codec = this.codecs.get(view);
-    if (codec === undefined) {
-      codec = new FeatureValueCodec(view);
-      this.codecs.set(view, codec);
-    }
-    return codec;
-  }
 }

@@ -27,7 +27,6 @@ const WATERMARKS = '~watermark';
  * newest-wins check inside it, so concurrent writers from any process cannot undo each other.
  */
 export class EmbeddedOnlineStore extends OnlineStore {
-  private readonly codecs = new WeakMap<FeatureView, FeatureValueCodec>();
   private closed = false;
 
   private constructor(private readonly db: RootDatabase<StoredValue | number, Key>) {
@@ -45,7 +44,7 @@ export class EmbeddedOnlineStore extends OnlineStore {
   override async write(view: FeatureView, rows: readonly OnlineRow[]): Promise<void> {
     this.assertOpen();
     // Every row is checked before anything is stored: one bad value rejects the whole call.
-    const codec = this.codecFor(view);
+    const codec = FeatureValueCodec.for(view);
     const encoded = rows.map((row) => codec.encodeRow(row));
     if (encoded.length === 0) return;
     const ns = onlineNamespace(view);
@@ -62,7 +61,7 @@ export class EmbeddedOnlineStore extends OnlineStore {
   override async read(view: FeatureView, entityKeys: readonly string[]): Promise<(StoredRow | undefined)[]> {
     this.assertOpen();
     const ns = onlineNamespace(view);
-    const codec = this.codecFor(view);
+    const codec = FeatureValueCodec.for(view);
     // LMDB keeps a read snapshot between calls; renewing it (about a microsecond) shows rows other
     // processes committed since (the CLI's materialize, an erase).
     this.db.resetReadTxn();
@@ -99,14 +98,6 @@ export class EmbeddedOnlineStore extends OnlineStore {
     await this.db.close();
   }
 
-  private codecFor(view: FeatureView): FeatureValueCodec {
-    let codec = this.codecs.get(view);
-    if (codec === undefined) {
-      codec = new FeatureValueCodec(view);
-      this.codecs.set(view, codec);
-    }
-    return codec;
-  }
 
   private assertOpen(): void {
     if (this.closed) throw new Error('the embedded online store is closed');

@@ -119,6 +119,11 @@ async function ignoreAlreadyExists(create: () => Promise<void>): Promise<void> {
   }
 }
 
+/** Strong reads, or reads at exactly SPANNER_READ_STALENESS_MS (table.read takes no max-staleness bound). */
+export function readBoundFor(settings: Pick<SpannerStoreSettings, 'readStalenessMs'>): { strong: true } | { exactStaleness: number } {
+  return settings.readStalenessMs > 0 ? { exactStaleness: settings.readStalenessMs } : { strong: true };
+}
+
 export function grpcCode(error: unknown): number | undefined {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'number' ? code : undefined;

@@ -2,7 +2,7 @@ import { Spanner, type Database } from '@google-cloud/spanner';
 import type { SpannerStoreSettings } from '../../../config/serving-config';
 import type { FeatureView } from '../../spec/feature-manifest';
 import { OnlineStore, onlineNamespace, type OnlineRow, type StoredRow } from '../online-store';
-import { databasePath, GRPC_NOT_FOUND, grpcCode, openSpannerConnection, READ_OPTIONS, type SpannerConnectionOptions } from './spanner-client';
+import { databasePath, GRPC_NOT_FOUND, grpcCode, openSpannerConnection, READ_OPTIONS, type SpannerConnectionOptions, readBoundFor } from './spanner-client';
 import { SpannerFeatureCodec, type SpannerJsonRow } from './spanner-feature-codec';
 import { ENTITY_KEY_COLUMN, EVENT_TIMESTAMP_COLUMN, featureTableName, MATERIALIZATION_COLUMNS, MATERIALIZATION_TABLE } from './spanner-feature-schema';
 import { migrateSpanner, type SpannerMigrationResult } from './spanner-migration';
@@ -42,7 +42,7 @@ export class SpannerOnlineStore extends OnlineStore {
     private readonly release: () => Promise<void> = async () => undefined,
   ) {
     super();
-    this.readBound = settings.readStalenessMs > 0 ? { exactStaleness: settings.readStalenessMs } : { strong: true };
+    this.readBound = readBoundFor(settings);
   }
 
   /** Creates the client once for the store's lifetime; `close` releases it. */

@@ -1,6 +1,6 @@
 import { Spanner, type Database } from '@google-cloud/spanner';
 import type { SpannerStoreSettings } from '../../../config/serving-config';
-import { databasePath, GRPC_NOT_FOUND, grpcCode, openSpannerConnection, READ_OPTIONS, type SpannerConnectionOptions } from '../../online-store/spanner/spanner-client';
+import { databasePath, GRPC_NOT_FOUND, grpcCode, openSpannerConnection, READ_OPTIONS, type SpannerConnectionOptions, readBoundFor } from '../../online-store/spanner/spanner-client';
 import { UserDataStore, type UserInteraction, type UserPreferences } from '../user-data-store';
 import { checkInteractions, checkLimit, checkPreferences, checkUserId, checkUserIds } from '../user-data-validation';
 import { USER_INTERACTIONS_TABLE, USER_PREFERENCES_COLUMNS, USER_PREFERENCES_TABLE } from './spanner-user-data-schema';
@@ -27,7 +27,7 @@ export class SpannerUserDataStore extends UserDataStore {
     private readonly release: () => Promise<void> = async () => undefined,
   ) {
     super();
-    this.readBound = settings.readStalenessMs > 0 ? { exactStaleness: settings.readStalenessMs } : { strong: true };
+    this.readBound = readBoundFor(settings);
   }
 
   /** Creates the client once for the store's lifetime; `close` releases it. */
