@@ -87,7 +87,7 @@ if (profileDir !== undefined) mkdirSync(profileDir, { recursive: true });
 /** Users cycled by hit scenarios (all warmed first) and by miss scenarios (all users: keys never repeat within 10 in flight). */
 const HIT_POOL = BATCH_KEYS;
 const MISS_POOL = ENTITY_COUNT;
-const CACHE_MODES: readonly CacheMode[] = ['redis', 'redis-ttl0', 'lru'];
+const CACHE_MODES: readonly CacheMode[] = ['near', 'redis', 'redis-ttl0', 'lru'];
 
 interface Scenario {
   transport: Transport;
@@ -97,14 +97,14 @@ interface Scenario {
 }
 /** Recommendation lists are not behind the feature cache: measured once per store. */
 const SCENARIOS: Scenario[] = [
-  { transport: 'REST', shape: '1x50', connections, modes: ['redis', 'redis-ttl0', 'lru'] },
-  { transport: 'REST', shape: '100x50', connections, modes: ['redis', 'redis-ttl0', 'lru'] },
+  { transport: 'REST', shape: '1x50', connections, modes: ['near', 'redis', 'redis-ttl0', 'lru'] },
+  { transport: 'REST', shape: '100x50', connections, modes: ['near', 'redis', 'redis-ttl0', 'lru'] },
   { transport: 'GraphQL', shape: '1x50', connections, modes: ['redis', 'redis-ttl0', 'lru'] },
   { transport: 'GraphQL', shape: '100x50', connections, modes: ['redis'] },
   { transport: 'REST', shape: 'recs', connections, modes: ['redis'] },
   { transport: 'GraphQL', shape: 'recs', connections, modes: ['redis'] },
-  { transport: 'REST', shape: '1x50', connections: 1, modes: ['redis'] },
-  { transport: 'REST', shape: '100x50', connections: 1, modes: ['redis'] },
+  { transport: 'REST', shape: '1x50', connections: 1, modes: ['near', 'redis'] },
+  { transport: 'REST', shape: '100x50', connections: 1, modes: ['near', 'redis'] },
 ];
 const selected = (cache: CacheMode, s: Scenario) => only === undefined || only.includes(`${cache}:${s.transport}:${s.shape}@${s.connections}`);
 const floorPath = (transport: Transport, shape: Shape) => `/floor/${transport.toLowerCase()}-${shape}`;
@@ -157,6 +157,7 @@ async function measure(target: RunningApp, s: Scenario, cache: CacheMode, store:
   const requests = scenarioRequests(s.transport, s.shape, cache === 'redis-ttl0' ? MISS_POOL : HIT_POOL);
   const stats = serving.reader.stats;
   const before = { ...stats };
+  const nearBefore = serving.readPath.near?.hits ?? 0;
   const load = () => runLoad({ port, requests, connections: s.connections, warmupMs, durationMs });
   let result: LoadResult;
   if (profileDir === undefined) {
@@ -170,10 +171,12 @@ async function measure(target: RunningApp, s: Scenario, cache: CacheMode, store:
   await serving.reader.whenIdle();
   const problem = result.errors > 0 ? `${result.errors} errors; first: ${result.firstErrorBody}` : checkBody(s.transport, s.shape, result.firstOkBody);
   if (problem) throw new Error(`${store} ${cache} ${s.transport} ${s.shape}: ${problem}`);
-  const looked = stats.hits + stats.misses - before.hits - before.misses;
+  // Keys answered in process (near cache) count as hits, as do the shared cache's.
+  const nearHits = (serving.readPath.near?.hits ?? 0) - nearBefore;
+  const looked = stats.hits + stats.misses - before.hits - before.misses + nearHits;
   const row: ScenarioRow = { store, cache, transport: s.transport, shape: s.shape, connections: s.connections, result };
   if (s.shape !== 'recs') {
-    row.hitRate = looked > 0 ? (stats.hits - before.hits) / looked : undefined;
+    row.hitRate = looked > 0 ? (stats.hits - before.hits + nearHits) / looked : undefined;
     row.storeReadsPerRequest = (stats.loadCalls - before.loadCalls) / result.sent;
   }
   line(CACHE_LABEL[cache], result);
@@ -251,7 +254,7 @@ async function main(): Promise<void> {
         console.log(`done; seeded ${ENTITY_COUNT} users × 50 features (POST /push), ${LIST_USERS} lists of 100 items in ${((Date.now() - t0) / 1000).toFixed(1)} s.`);
         direct.set(kind, await measureDirect(main.serving));
         // Warm both hit caches with every user the hit scenarios ask for.
-        for (const mode of ['redis', 'lru'] as const) await mustCall(apps.get(mode)!.port, scenarioRequests('REST', '100x50', HIT_POOL)[0]!, 'warm-up');
+        for (const mode of ['near', 'redis', 'lru'] as const) await mustCall(apps.get(mode)!.port, scenarioRequests('REST', '100x50', HIT_POOL)[0]!, 'warm-up');
         if (floor === undefined) {
           const server = await startFloor(main);
           floor = server;

@@ -38,7 +38,7 @@ const ENDPOINT: Record<string, string> = {
   'REST recs': 'GET /v1/users/{id}/recommendations',
   'GraphQL recs': 'user(id) { recommendations }',
 };
-export const CACHE_LABEL: Record<CacheMode, string> = { redis: 'Redis hit', lru: 'LRU hit', 'redis-ttl0': 'miss (Redis)' };
+export const CACHE_LABEL: Record<CacheMode, string> = { near: 'near hit', redis: 'Redis hit', lru: 'LRU hit', 'redis-ttl0': 'miss (Redis)' };
 
 export const ms = (v: number) => (Number.isNaN(v) ? '—' : v < 1 ? `${(v * 1000).toFixed(0)} µs` : `${v.toFixed(2)} ms`);
 const pct = (v: number | undefined) => (v === undefined ? '—' : `${(v * 100).toFixed(0)}%`);
@@ -97,7 +97,7 @@ export function printGoals(rows: ScenarioRow[], floors: Map<string, LoadResult>,
   console.log(`- cache-hit REST 1 × 50 at ${connections} connections: p99 < 2 ms and throughput ≥ 40% of the floor:`);
   for (const store of stores) {
     const floor = floors.get(floorKey(store, 'REST', '1x50', connections));
-    for (const cache of ['redis', 'lru'] as const) {
+    for (const cache of ['near', 'redis', 'lru'] as const) {
       const r = find(store, cache, 'REST', '1x50');
       if (!r || !floor) continue;
       const share = r.result.reqPerSec / floor.reqPerSec;
@@ -108,7 +108,7 @@ export function printGoals(rows: ScenarioRow[], floors: Map<string, LoadResult>,
   for (const store of stores) {
     for (const conns of [connections, 1]) {
       const floor = floors.get(floorKey(store, 'REST', '100x50', conns));
-      for (const cache of ['redis', 'lru'] as const) {
+      for (const cache of ['near', 'redis', 'lru'] as const) {
         const r = find(store, cache, 'REST', '100x50', conns);
         if (!r) continue;
         judge(r.result.p99 < 10, `${store.padEnd(8)} ${CACHE_LABEL[cache].padEnd(9)} ${String(conns).padStart(2)} conn  p99 ${ms(r.result.p99).padStart(9)}   (floor p99 ${floor ? ms(floor.p99) : '—'})`);

@@ -14,7 +14,7 @@ export type StoreKind = 'embedded' | 'bigtable' | 'spanner';
 export const STORE_KINDS: readonly StoreKind[] = ['embedded', 'bigtable', 'spanner'];
 
 /** How the app is configured for one block of scenarios. */
-export type CacheMode = 'redis' | 'lru' | 'redis-ttl0';
+export type CacheMode = 'near' | 'redis' | 'lru' | 'redis-ttl0';
 
 export interface StoreUnderTest {
   kind: StoreKind;
@@ -59,12 +59,15 @@ export async function startStore(kind: StoreKind, baseEnv: Record<string, string
   return { kind, env, stop: () => emulator.stop() };
 }
 
-/** The store's variables plus the cache's: Redis (one database per store, so nothing leaks between them), the LRU, or Redis with caching off. */
+/** The store's variables plus the cache's: Redis with or without the near cache (one database per store, so nothing leaks between them), the LRU, or Redis with caching off. */
 export function appConfig(store: StoreUnderTest, cache: CacheMode, redisHost: string, redisDb: number): AppConfig {
   const env: Record<string, string> = { ...store.env };
   if (cache !== 'lru') env.REDIS_URL = `redis://${redisHost}/${redisDb}`;
   // TTL 0: nothing is written back, so every key goes to the store (the lookup still costs its MGET).
   if (cache === 'redis-ttl0') env.STRATUM_CACHE_TTL_MS = '0';
+  // 'near' is the default configuration: decoded hot rows in process for 1 s, then Redis. The other
+  // modes turn the near cache off to measure the shared cache (or the store) itself.
+  if (cache !== 'near') env.STRATUM_NEAR_CACHE_TTL_MS = '0';
   return loadConfig(env);
 }
 

@@ -30,6 +30,8 @@ export interface ReadPathSettings {
   cacheStaleTtlMs: number;
   /** How long "no such entity" is remembered. */
   cacheNegativeTtlMs: number;
+  /** Decoded rows of hot keys kept in process in front of the cache (0: off); bounds how late another replica's push is seen. */
+  nearCacheTtlMs: number;
 }
 
 export type OnlineStoreSettings = EmbeddedStoreSettings | BigtableStoreSettings | SpannerStoreSettings;
@@ -157,6 +159,7 @@ export function servingSettings(env: EnvReader, root: string, semanticLayerPath:
     cacheTtlMs: env.int('STRATUM_CACHE_TTL_MS', 300_000, 0, 7 * 86_400_000, 'Set how long cached values stay fresh in ms (0 disables caching), e.g. 300000.'),
     cacheStaleTtlMs: env.int('STRATUM_CACHE_STALE_TTL_MS', 3_600_000, 0, 7 * 86_400_000, 'Set how long past freshness a cached value may be served stale, in ms, e.g. 3600000.'),
     cacheNegativeTtlMs: env.int('STRATUM_CACHE_NEGATIVE_TTL_MS', 60_000, 0, 86_400_000, 'Set how long unknown entities are remembered, in ms (0 disables), e.g. 60000.'),
+    nearCacheTtlMs: env.int('STRATUM_NEAR_CACHE_TTL_MS', 1000, 0, 60_000, 'Set how long decoded hot rows are kept in process, in ms (0 disables), e.g. 1000.'),
   };
   return { onlineStore, recommendationStore, userDataStore, cache, featuresPath: featuresPathSetting(env, semanticLayerPath), readPath };
 }

@@ -49,6 +49,8 @@ describe('Feature serving on Bigtable behind Redis, when Redis or Bigtable goes 
       STRATUM_STORE_TIMEOUT_MS: '1500',
       // Values go stale after 300 ms (and may be served stale for an hour while the store is down).
       STRATUM_CACHE_TTL_MS: '300',
+      // Every read goes to Redis here (no in-process near cache), which is what these tests are about.
+      STRATUM_NEAR_CACHE_TTL_MS: '0',
       LOG_LEVEL: 'silent',
     };
     const config = loadConfig(env);

@@ -32,6 +32,10 @@ export class ServingMetrics {
     if (this.serving === undefined) return '';
     const stats = this.serving.reader.stats;
     const label = `{store="${this.store}"}`;
-    return READER_COUNTERS.map(([key, name, help]) => `# HELP ${name} ${help}\n# TYPE ${name} counter\n${name}${label} ${stats[key]}\n`).join('');
+    const counter = (name: string, help: string, value: number) => `# HELP ${name} ${help}\n# TYPE ${name} counter\n${name}${label} ${value}\n`;
+    return (
+      READER_COUNTERS.map(([key, name, help]) => counter(name, help, stats[key])).join('') +
+      counter('stratum_feature_near_cache_hits_total', 'Keys answered by the in-process near cache of decoded rows (before the shared cache).', this.serving.readPath.near?.hits ?? 0)
+    );
   }
 }

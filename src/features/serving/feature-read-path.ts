@@ -1,5 +1,6 @@
 import { CachedReader, type CachedReaderOptions } from '../cache/cached-feature-reader';
 import type { FeatureCache } from '../cache/feature-cache';
+import { NearCache } from '../cache/near-cache';
 import type { EncodedRow } from '../online-store/embedded/feature-value-codec';
 import { FeatureValueCodec } from '../online-store/embedded/feature-value-codec';
 import { onlineNamespace, type OnlineStore, type StoredRow } from '../online-store/online-store';
@@ -19,6 +20,10 @@ export interface FeatureReadPathOptions extends Pick<CachedReaderOptions<StoredR
   storeName: string;
   /** A store call slower than this fails with StoreUnavailableError (503), never a hang. */
   timeoutMs: number;
+  /** Lifetime of decoded rows kept in process in front of the cache (0: none); capped by the view's cache TTL. */
+  nearTtlMs?: number;
+  /** Entries of that near cache. */
+  nearMaxEntries?: number;
 }
 
 /**
@@ -33,6 +38,8 @@ export class FeatureReadPath {
 
   /** The cache-aside reader (its stats feed /metrics). */
   readonly cached: CachedReader<StoredRow>;
+  /** Decoded rows (or "not in the store") of hot keys, for nearTtlMs; undefined when turned off. */
+  readonly near?: NearCache<StoredRow | undefined>;
 
   constructor(
     private readonly store: OnlineStore,
@@ -45,6 +52,7 @@ export class FeatureReadPath {
       encode: (row, namespace) => this.encode(row, namespace),
       decode: (text, namespace) => this.decode(text, namespace),
     });
+    if ((options.nearTtlMs ?? 0) > 0) this.near = new NearCache(options.nearMaxEntries ?? 10_000);
   }
 
   static namespace(view: FeatureView): string {
@@ -52,9 +60,33 @@ export class FeatureReadPath {
   }
 
   async read(view: FeatureView, keys: readonly string[]): Promise<RowRead[]> {
-    this.views.set(FeatureReadPath.namespace(view), view);
+    const namespace = FeatureReadPath.namespace(view);
+    if (!this.views.has(namespace)) this.views.set(namespace, view);
+    const near = this.near;
+    if (near === undefined) return this.readThrough(view, namespace, keys);
+    const now = Date.now();
+    const out: RowRead[] = new Array<RowRead>(keys.length);
+    const missing: number[] = [];
+    for (let i = 0; i < keys.length; i++) {
+      const hit = near.get(`${namespace}:${keys[i]}`, now);
+      if (hit === undefined) missing.push(i);
+      else out[i] = { row: hit.value, source: 'cache' };
+    }
+    if (missing.length === 0) return out;
+    const missKeys = missing.map((i) => keys[i]!);
+    const reads = await this.readThrough(view, namespace, missKeys);
+    const expiresAt = now + Math.min(this.options.nearTtlMs!, this.options.ttlMs(namespace));
+    reads.forEach((read, j) => {
+      out[missing[j]!] = read;
+      // A stale copy is not kept: the next read should see the refresh.
+      if (read.source !== 'stale-cache') near.set(`${namespace}:${missKeys[j]}`, read.row, expiresAt);
+    });
+    return out;
+  }
+
+  private async readThrough(view: FeatureView, namespace: string, keys: readonly string[]): Promise<RowRead[]> {
     // Rows the store returns go straight to the caller; only the cache's copy is encoded.
-    const results = await this.cached.read(FeatureReadPath.namespace(view), keys, (misses) =>
+    const results = await this.cached.read(namespace, keys, (misses) =>
       withDeadline(this.store.read(view, misses), this.options.timeoutMs, this.options.storeName),
     );
     return results.map((r) => ({ row: r.value, source: r.source }));
@@ -79,7 +111,8 @@ export class FeatureReadPath {
 
   /** Drops cached copies (after a push or an erase) so the next read goes to the store. */
   async invalidate(view: FeatureView, keys: readonly string[]): Promise<void> {
-    await this.cached.invalidate(FeatureReadPath.namespace(view), keys);
+    const namespace = FeatureReadPath.namespace(view);
+    for (const key of keys) this.near?.delete(`${namespace}:${key}`);
+    await this.cached.invalidate(namespace, keys);
   }
-
 }

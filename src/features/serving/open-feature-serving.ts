@@ -21,6 +21,7 @@ export interface FeatureServing {
   store: OnlineStore;
   cache: FeatureCache;
   reader: CachedReader<StoredRow>;
+  readPath: FeatureReadPath;
   server: FeatureServer;
   recommendationStore: RecommendationStore;
   userData: UserDataStore;
@@ -81,6 +82,7 @@ export function createFeatureServer(
     ttlMs: (namespace) => ttlByNamespace.get(namespace) ?? limits.cacheTtlMs,
     staleTtlMs: limits.cacheStaleTtlMs,
     negativeTtlMs: limits.cacheNegativeTtlMs,
+    nearTtlMs: limits.nearCacheTtlMs,
     onBypass: hooks.onCacheBypass,
     onError: hooks.onCacheError,
   });
@@ -104,6 +106,7 @@ export async function openFeatureServing(settings: ServingSettings, deps: Servin
     store,
     cache,
     reader: readPath.cached,
+    readPath,
     server,
     recommendationStore,
     userData,
