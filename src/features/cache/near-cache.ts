@@ -10,7 +10,7 @@ export class NearCache<V> {
 
   constructor(private readonly maxEntries: number) {}
 
-  /** The entry, or undefined when absent or expired (`found` tells "cached as undefined" apart). */
+  /** The entry, or undefined when absent or expired; an entry may hold `undefined` ("not in the store"). */
   get(key: string, now: number): { value: V } | undefined {
     const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
