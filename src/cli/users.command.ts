@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import type { AppConfig } from '../config/app-config';
 import type { FeatureCache } from '../features/cache/feature-cache';
 import type { OnlineStore } from '../features/online-store/online-store';
-import { openOnlineStore, openRecommendationStore, openUserDataStore } from '../features/online-store/open-online-store';
+import { openServingStores } from '../features/online-store/open-online-store';
 import type { RecommendationStore } from '../features/recommendations/recommendation-store';
 import type { FeatureRegistry } from '../features/serving/feature-registry';
 import { FeatureServer } from '../features/serving/feature-server';
@@ -119,22 +119,16 @@ interface EraseStores {
  */
 async function openStores(config: AppConfig, registry: FeatureRegistry): Promise<EraseStores> {
   const { serving } = config;
-  const opened: { close(): Promise<void> }[] = [];
+  const stores = await openServingStores(serving);
+  let cache: FeatureCache | undefined;
   const close = async () => {
-    await Promise.allSettled(opened.map((o) => o.close()));
+    await Promise.allSettled([stores.close(), cache?.close()]);
   };
   try {
-    const store = await openOnlineStore(serving.onlineStore);
-    opened.push(store);
-    const recommendations = await openRecommendationStore(serving.recommendationStore);
-    opened.push(recommendations);
-    const userData = await openUserDataStore(serving.userDataStore);
-    opened.push(userData);
-    const cache = await openFeatureCache(serving);
-    opened.push(cache);
+    cache = await openFeatureCache(serving);
     if (serving.cache.kind === 'redis') await redisReady(cache, serving.cache.url);
-    const { server: features } = createFeatureServer(serving, registry, store, cache);
-    return { store, features, recommendations, userData, close };
+    const { server: features } = createFeatureServer(serving, registry, stores.store, cache);
+    return { store: stores.store, features, recommendations: stores.recommendations, userData: stores.userData, close };
   } catch (error) {
     await close();
     throw error;

@@ -4,7 +4,7 @@ import type { SemanticEngine } from '../../semantic/semantic-engine';
 import { CachedReader } from '../cache/cached-feature-reader';
 import type { FeatureCache } from '../cache/feature-cache';
 import type { OnlineStore, StoredRow } from '../online-store/online-store';
-import { openOnlineStore, openRecommendationStore, openUserDataStore } from '../online-store/open-online-store';
+import { openServingStores } from '../online-store/open-online-store';
 import { PopularItems } from '../recommendations/popular-items';
 import { RecommendationService, type ItemAvailability } from '../recommendations/recommendation-service';
 import type { RecommendationStore } from '../recommendations/recommendation-store';
@@ -92,9 +92,8 @@ export function createFeatureServer(
 /** Wires definitions → store → cache → read path → server from the validated settings. */
 export async function openFeatureServing(settings: ServingSettings, deps: ServingDependencies, hooks: FeatureServingHooks = {}): Promise<FeatureServing> {
   const registry = loadFeatureRegistry(settings, deps.engine);
-  const store = await openOnlineStore(settings.onlineStore);
-  const recommendationStore = await openRecommendationStore(settings.recommendationStore);
-  const userData = await openUserDataStore(settings.userDataStore);
+  const stores = await openServingStores(settings);
+  const { store, recommendations: recommendationStore, userData } = stores;
   const cache = await openFeatureCache(settings, hooks);
   const { readPath, server } = createFeatureServer(settings, registry, store, cache, hooks);
   const limits = settings.readPath;
@@ -115,7 +114,7 @@ export async function openFeatureServing(settings: ServingSettings, deps: Servin
     limits,
     close: async () => {
       popular.stop();
-      await Promise.allSettled([store.close(), cache.close(), recommendationStore.close(), userData.close()]);
+      await Promise.allSettled([stores.close(), cache.close()]);
     },
   };
 }
