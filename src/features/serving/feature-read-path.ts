@@ -5,6 +5,7 @@ import type { EncodedRow } from '../online-store/embedded/feature-value-codec';
 import { FeatureValueCodec } from '../online-store/embedded/feature-value-codec';
 import { onlineNamespace, type OnlineStore, type StoredRow } from '../online-store/online-store';
 import type { FeatureView } from '../spec/feature-manifest';
+import { perView } from '../spec/per-view';
 import { withDeadline } from './serving-errors';
 
 /** Where a row came from: the cache, the store, or a stale cached copy served while the store was down or refreshing. */
@@ -55,9 +56,8 @@ export class FeatureReadPath {
     if ((options.nearTtlMs ?? 0) > 0) this.near = new NearCache(options.nearMaxEntries ?? 10_000);
   }
 
-  static namespace(view: FeatureView): string {
-    return `features:${onlineNamespace(view)}`;
-  }
+  /** `features:<view>@v<version>`, built once per view (it is looked up on every read). */
+  static readonly namespace = perView((view) => `features:${onlineNamespace(view)}`);
 
   async read(view: FeatureView, keys: readonly string[]): Promise<RowRead[]> {
     const namespace = FeatureReadPath.namespace(view);

@@ -99,7 +99,7 @@ export async function openFeatureServing(settings: ServingSettings, deps: Servin
   const limits = settings.readPath;
   const popular = new PopularItems(deps.warehouse, { schema: deps.schema, onError: (e) => hooks.onCacheError?.(e, 'popular items refresh') });
   await popular.start();
-  const recommendations = new RecommendationService(recommendationStore, userData, popular, itemAvailability(server), limits.storeTimeoutMs);
+  const recommendations = new RecommendationService(recommendationStore, userData, popular, itemAvailability(server.registry, readPath), limits.storeTimeoutMs);
   return {
     registry,
     store,
@@ -123,14 +123,15 @@ export async function openFeatureServing(settings: ServingSettings, deps: Servin
  * Availability from the online features: a view keyed by `item` with an `is_available` feature
  * (the demo's item_features). Items it does not know stay eligible; no such view, all eligible.
  */
-function itemAvailability(server: FeatureServer): ItemAvailability {
-  const view = server.registry.views.find((v) => v.entities.includes('item') && v.features.some((f) => f.name === 'is_available' && f.dtype === 'Bool'));
+function itemAvailability(registry: FeatureRegistry, readPath: FeatureReadPath): ItemAvailability {
+  const view = registry.views.find((v) => v.entities.includes('item') && v.features.some((f) => f.name === 'is_available' && f.dtype === 'Bool'));
   return async (itemIds) => {
     const available = new Map<string, boolean>();
     if (view === undefined || itemIds.length === 0) return available;
-    const reads = await server.loaders().readMany(view, itemIds);
+    // One batch per call already: straight to the read path (cache, then store), no DataLoader.
+    const reads = await readPath.read(view, itemIds);
     reads.forEach((read, i) => {
-      const value = read?.row?.values.is_available;
+      const value = read.row?.values.is_available;
       if (typeof value === 'boolean') available.set(itemIds[i]!, value);
     });
     return available;

@@ -7,6 +7,9 @@ import { cellBytes, createBigtableClient, exactPattern, rowKeyText, type RawBigt
 import { keySalt } from './bigtable-row-key';
 import { BigtableSchemaGuard, ensureTable, type TableInitReport } from './bigtable-schema';
 import { chunkMutations, mutateAll, type RawEntry } from './bigtable-mutations';
+import { perView } from '../../spec/per-view';
+
+const codecFor = perView((view) => new BigtableCellCodec(view));
 
 /**
  * The Bigtable online store.
@@ -59,7 +62,6 @@ export class BigtableOnlineStore extends OnlineStore {
   /** Data-plane round trips made (ReadRows / MutateRows requests), for metrics and tests. */
   readonly stats = { reads: 0, writes: 0 };
 
-  private readonly codecs = new WeakMap<FeatureView, BigtableCellCodec>();
   private readonly guard: BigtableSchemaGuard;
   private closed = false;
 
@@ -95,7 +97,7 @@ export class BigtableOnlineStore extends OnlineStore {
 
   override async write(view: FeatureView, rows: readonly OnlineRow[]): Promise<void> {
     this.assertOpen();
-    const codec = this.codecFor(view);
+    const codec = codecFor(view);
     // Every row is checked before anything is sent: one bad value rejects the whole call.
     const encoded = rows.map((row) => codec.encodeRow(row));
     if (encoded.length === 0) return;
@@ -116,7 +118,7 @@ export class BigtableOnlineStore extends OnlineStore {
     this.assertOpen();
     if (entityKeys.length === 0) return [];
     const family = await this.assertFamily(view);
-    const codec = this.codecFor(view);
+    const codec = codecFor(view);
     const rowKeys = entityKeys.map((key) => this.rowKey(view, key));
     const rows = await this.getRows([...new Set(rowKeys)], family, `read of feature view '${view.name}' v${view.version}`);
     const byKey = new Map(rows.map((row) => [rowKeyText(row.id), row]));
@@ -226,14 +228,6 @@ export class BigtableOnlineStore extends OnlineStore {
     return family;
   }
 
-  private codecFor(view: FeatureView): BigtableCellCodec {
-    let codec = this.codecs.get(view);
-    if (codec === undefined) {
-      codec = new BigtableCellCodec(view);
-      this.codecs.set(view, codec);
-    }
-    return codec;
-  }
 
   private assertOpen(): void {
     if (this.closed) throw new Error('the Bigtable online store is closed');

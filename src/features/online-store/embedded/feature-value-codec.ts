@@ -1,5 +1,6 @@
 import type { FeatureDtype, FeatureView, ScalarDtype } from '../../spec/feature-manifest';
 import { FeatureValueError } from '../feature-value-error';
+import { perView } from '../../spec/per-view';
 import type { FeatureScalar, FeatureValue, OnlineRow } from '../online-store';
 
 /** A feature value in a JSON-safe form (Bytes as base64), as the embedded store persists it. */
@@ -23,18 +24,10 @@ const INT32_MAX = 2 ** 31 - 1;
  * with its shape, so a stored row is only ever decoded by the same shape.
  */
 export class FeatureValueCodec {
-  private static readonly byView = new WeakMap<FeatureView, FeatureValueCodec>();
   private readonly index = new Map<string, number>();
 
-  /** The codec of a view, built once per view object (views are immutable once loaded). */
-  static for(view: FeatureView): FeatureValueCodec {
-    let codec = FeatureValueCodec.byView.get(view);
-    if (codec === undefined) {
-      codec = new FeatureValueCodec(view);
-      FeatureValueCodec.byView.set(view, codec);
-    }
-    return codec;
-  }
+  /** The codec of a view, built once per view object. */
+  static readonly for = perView((view) => new FeatureValueCodec(view));
 
   constructor(private readonly view: FeatureView) {
     view.features.forEach((f, i) => this.index.set(f.name, i));

@@ -6,6 +6,9 @@ import { databasePath, GRPC_NOT_FOUND, grpcCode, openSpannerConnection, READ_OPT
 import { SpannerFeatureCodec, type SpannerJsonRow } from './spanner-feature-codec';
 import { ENTITY_KEY_COLUMN, EVENT_TIMESTAMP_COLUMN, featureTableName, MATERIALIZATION_COLUMNS, MATERIALIZATION_TABLE } from './spanner-feature-schema';
 import { migrateSpanner, type SpannerMigrationResult } from './spanner-migration';
+import { perView } from '../../spec/per-view';
+
+const codecFor = perView((view) => new SpannerFeatureCodec(view));
 
 /** Spanner's limit of mutated cells per commit; a write call beyond it could never commit. */
 export const SPANNER_MAX_MUTATIONS_PER_COMMIT = 80_000;
@@ -31,7 +34,6 @@ export class SpannerOnlineStore extends OnlineStore {
   /** Store round trips (reads: table reads; writes: commits), counted for tests and the serving metrics. */
   readonly stats = { reads: 0, writes: 0 };
 
-  private readonly codecs = new WeakMap<FeatureView, SpannerFeatureCodec>();
   private readonly readBound: { strong: true } | { exactStaleness: number };
   private closed = false;
 
@@ -59,7 +61,7 @@ export class SpannerOnlineStore extends OnlineStore {
   override async write(view: FeatureView, rows: readonly OnlineRow[]): Promise<void> {
     this.assertOpen();
     // Every row is checked before the transaction starts: one bad value rejects the whole call.
-    const codec = this.codecFor(view);
+    const codec = codecFor(view);
     const mutations = rows.map((row) => codec.toMutation(row));
     if (mutations.length === 0) return;
     // Newest wins inside the batch first (a later duplicate with an equal time wins, as in every store).
@@ -95,7 +97,7 @@ export class SpannerOnlineStore extends OnlineStore {
   override async read(view: FeatureView, entityKeys: readonly string[]): Promise<(StoredRow | undefined)[]> {
     this.assertOpen();
     if (entityKeys.length === 0) return [];
-    const codec = this.codecFor(view);
+    const codec = codecFor(view);
     const keys = [...new Set(entityKeys)];
     this.stats.reads++;
     const [rows] = await this.translateErrors(view, () =>
@@ -167,14 +169,6 @@ export class SpannerOnlineStore extends OnlineStore {
     }
   }
 
-  private codecFor(view: FeatureView): SpannerFeatureCodec {
-    let codec = this.codecs.get(view);
-    if (codec === undefined) {
-      codec = new SpannerFeatureCodec(view);
-      this.codecs.set(view, codec);
-    }
-    return codec;
-  }
 
   private assertOpen(): void {
     if (this.closed) throw new Error('the Spanner online store is closed');
