@@ -62,3 +62,10 @@ export function validateRecommendationLists(lists: readonly RecommendationList[]
   });
   if (problems.length > 0) throw new RecommendationValidationError(problems);
 }
+
+/** Lists kept per user by a store (`keepLists`, default 2): a whole number of at least 1. */
+export function keepListsOption(keepLists: number | undefined): number {
+  const keep = keepLists ?? 2;
+  if (!Number.isInteger(keep) || keep < 1) throw new Error(`keepLists must be a whole number of at least 1, got ${keep}`);
+  return keep;
+}

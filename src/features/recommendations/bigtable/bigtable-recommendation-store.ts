@@ -5,7 +5,7 @@ import { chunkMutations, mutateAll, type RawEntry } from '../../online-store/big
 import { keySalt } from '../../online-store/bigtable/bigtable-row-key';
 import { BigtableSchemaGuard, ensureTable, type TableInitReport } from '../../online-store/bigtable/bigtable-schema';
 import { RecommendationStore, type RecommendationList } from '../recommendation-store';
-import { MAX_GENERATED_AT_MS, validateRecommendationLists } from '../recommendation-validation';
+import { keepListsOption, MAX_GENERATED_AT_MS, validateRecommendationLists } from '../recommendation-validation';
 
 /**
  * Recommendation lists in Bigtable (seed 001's design, salted).
@@ -49,8 +49,7 @@ export class BigtableRecommendationStore extends RecommendationStore {
   }
 
   static open(settings: BigtableStoreSettings, options: BigtableRecommendationStoreOptions = {}): BigtableRecommendationStore {
-    const keep = options.keepLists ?? 2;
-    if (!Number.isInteger(keep) || keep < 1) throw new Error(`keepLists must be a whole number of at least 1, got ${keep}`);
+    const keep = keepListsOption(options.keepLists);
     const client = options.client ?? createBigtableClient(settings);
     const table = client.instance(settings.instanceId).table(options.tableId ?? BigtableRecommendationStore.DEFAULT_TABLE);
     return new BigtableRecommendationStore(client, table, options.client === undefined, keep);

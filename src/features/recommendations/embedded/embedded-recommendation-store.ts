@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { open, type RootDatabase } from 'lmdb';
 import { RecommendationStore, type RecommendationList } from '../recommendation-store';
-import { validateRecommendationLists } from '../recommendation-validation';
+import { keepListsOption, validateRecommendationLists } from '../recommendation-validation';
 
 /** A list as stored: items as [itemId, score] pairs in rank order; the user and time are the key. */
 interface StoredList {
@@ -45,8 +45,7 @@ export class EmbeddedRecommendationStore extends RecommendationStore {
   }
 
   static async open(dir: string, options: EmbeddedRecommendationStoreOptions = {}): Promise<EmbeddedRecommendationStore> {
-    const keep = options.keepLists ?? 2;
-    if (!Number.isInteger(keep) || keep < 1) throw new Error(`keepLists must be a whole number of at least 1, got ${keep}`);
+    const keep = keepListsOption(options.keepLists);
     mkdirSync(dir, { recursive: true });
     // 8 KB pages raise LMDB's key limit from 1978 to 4026 bytes: a user id may be 1024 characters
     // (recommendation-validation.ts), up to ~3 KB of UTF-8. Only takes effect when the file is created.
