@@ -65,7 +65,7 @@ function requireDatabaseFile(file: string): void {
 }
 
 /** The service's config, with --semantic-layer standing in for STRATUM_SEMANTIC_LAYER. */
-function loadCliConfig(semanticLayer: string | undefined): AppConfig {
+export function loadCliConfig(semanticLayer: string | undefined): AppConfig {
   const env = semanticLayer === undefined ? process.env : { ...process.env, STRATUM_SEMANTIC_LAYER: resolve(semanticLayer) };
   return loadConfig(env);
 }

@@ -1,12 +1,12 @@
 import { createConnection } from 'node:net';
-import { resolve } from 'node:path';
-import { loadConfig, type AppConfig, type OnlineStoreSettings, type SpannerStoreSettings } from '../config/app-config';
+import type { AppConfig, OnlineStoreSettings, SpannerStoreSettings } from '../config/app-config';
 import type { SpannerMigrationResult } from '../features/online-store/spanner/spanner-migration';
 import { loadFeatureRegistry } from '../features/serving/open-feature-serving';
 import type { FeatureRegistry } from '../features/serving/feature-registry';
 import type { FeatureView } from '../features/spec/feature-manifest';
 import { SemanticEngine } from '../semantic';
 import { CliError } from './cli-error';
+import { loadCliConfig } from './cli-warehouse';
 
 /**
  * What the serving commands (online-store, spanner, users, recommendations) share: the service's
@@ -16,7 +16,7 @@ import { CliError } from './cli-error';
 
 /** The service's config, with --semantic-layer standing in for STRATUM_SEMANTIC_LAYER (as `query` reads it). */
 export function servingConfig(semanticLayer?: string): AppConfig {
-  const config = loadConfig(semanticLayer === undefined ? process.env : { ...process.env, STRATUM_SEMANTIC_LAYER: resolve(semanticLayer) });
+  const config = loadCliConfig(semanticLayer);
   // Against an emulator, Google's auth library must not probe the cloud metadata server (seconds of waiting).
   const { onlineStore, recommendationStore, userDataStore } = config.serving;
   if ([onlineStore, recommendationStore, userDataStore].some((s) => s.kind !== 'embedded' && s.emulatorHost !== undefined)) {
