@@ -2,7 +2,7 @@ import { Inject, Logger } from '@nestjs/common';
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
-import type { RecommendationLoaders } from '../../features/recommendations/recommendation-service';
+import { requireUserId, type RecommendationLoaders } from '../../features/recommendations/recommendation-service';
 import type { FeatureServing } from '../../features/serving/open-feature-serving';
 import { toJson, buildOnlineFeaturesResponse } from '../../features/serving/online-features-response';
 import { ServingRequestError } from '../../features/serving/serving-errors';
@@ -27,8 +27,7 @@ export class UserResolver {
 
   @Query(() => User, { description: 'A user by id (the `user` entity\'s key). Fields are batched across users of one request.' })
   user(@Args('id', { type: () => ID }) id: string): User {
-    if (id === '' || id.length > 36) throw new ServingRequestError([{ path: 'id', message: `'${id.slice(0, 40)}' is not a user id.`, fix: 'User ids are 1–36 characters.' }]);
-    return { id };
+    return { id: requireUserId(id) };
   }
 
   @ResolveField(() => [OnlineFeatureValue], { description: 'Online features of every view keyed by user (or of the views named), as view__feature.' })
@@ -80,7 +79,7 @@ export class UserResolver {
     const token = this.config.adminToken;
     if (token === undefined) throw new ApiError('FORBIDDEN', 'Admin mutations are disabled: set STRATUM_ADMIN_TOKEN on the server to enable them.');
     if (context.reply?.request?.headers?.authorization !== `Bearer ${token}`) throw new ApiError('UNAUTHENTICATED', 'eraseUser needs the header authorization: Bearer <STRATUM_ADMIN_TOKEN>.');
-    this.user(id);
+    requireUserId(id);
     const report = await eraseUser({ features: this.serving.server, recommendations: this.serving.recommendationStore, userData: this.serving.userData }, id);
     this.logger.log(`GDPR erase of user ${id}: feature views ${report.featureViews.join(', ') || 'none'}, user data ${report.userDataRemoved ? 'removed' : 'none'}, recommendations deleted`);
     return report;

@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { UserDataStore, UserPreferences } from '../users/user-data-store';
+import { MAX_ID_LENGTH } from '../users/user-data-validation';
 import type { RecommendationList, RecommendationStore, RecommendedItem } from './recommendation-store';
 import type { PopularItems } from './popular-items';
 import { ServingRequestError, withDeadline } from '../serving/serving-errors';
@@ -111,7 +112,7 @@ export class RecommendationService {
 
   async recommend(userId: string, options: RecommendOptions = {}, loaders = this.loaders()): Promise<Recommendations> {
     const limit = checkLimit(options.limit);
-    checkUserId(userId);
+    requireUserId(userId);
     const excludeSeen = options.excludeSeen ?? true;
     const [list, seenItems] = await Promise.all([loaders.lists.load(userId), excludeSeen ? loaders.seen.load(userId) : Promise.resolve([])]);
     const seen = new Set(seenItems);
@@ -133,8 +134,10 @@ function checkLimit(limit: number | undefined): number {
   return limit;
 }
 
-function checkUserId(userId: string): void {
-  if (userId === '' || userId.length > 36) {
-    throw new ServingRequestError([{ path: 'id', message: `'${userId.slice(0, 40)}' is not a user id.`, fix: 'User ids are 1–36 characters.' }]);
+/** A user id as callers send it (path, GraphQL argument): 1–36 characters, the size of seed 001's user_id columns. */
+export function requireUserId(userId: string): string {
+  if (userId === '' || userId.length > MAX_ID_LENGTH) {
+    throw new ServingRequestError([{ path: 'id', message: `'${userId.slice(0, 40)}' is not a user id.`, fix: `User ids are 1–${MAX_ID_LENGTH} characters.` }]);
   }
+  return userId;
 }
