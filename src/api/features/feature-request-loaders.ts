@@ -1,18 +1,24 @@
 import type { FeatureLoaders } from '../../features/serving/feature-loaders';
 import type { FeatureServer } from '../../features/serving/feature-server';
 
-const perRequest = new WeakMap<object, FeatureLoaders>();
+const scoped = new WeakMap<object, Map<unknown, unknown>>();
 
 /**
- * The DataLoaders of the current GraphQL request. Mercurius creates one context object per
- * request, so keying on it gives every resolver of a request the same loaders (one batch per
- * view per tick) and no request ever sees another's cached values.
+ * Something created once per GraphQL request (its DataLoaders). Mercurius creates one context
+ * object per request, so keying on it gives every resolver of a request the same instance (one
+ * batch per tick) and no request ever sees another's cached values; `owner` tells kinds apart.
  */
-export function requestLoaders(context: object, server: FeatureServer): FeatureLoaders {
-  let loaders = perRequest.get(context);
-  if (loaders === undefined) {
-    loaders = server.loaders();
-    perRequest.set(context, loaders);
+export function requestScoped<T>(context: object, owner: object, create: () => T): T {
+  let byOwner = scoped.get(context);
+  if (byOwner === undefined) {
+    byOwner = new Map();
+    scoped.set(context, byOwner);
   }
-  return loaders;
+  if (!byOwner.has(owner)) byOwner.set(owner, create());
+  return byOwner.get(owner) as T;
+}
+
+/** The feature DataLoaders of the current GraphQL request. */
+export function requestLoaders(context: object, server: FeatureServer): FeatureLoaders {
+  return requestScoped(context, server, () => server.loaders());
 }

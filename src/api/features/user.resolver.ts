@@ -7,13 +7,11 @@ import type { FeatureServing } from '../../features/serving/open-feature-serving
 import { toJson, buildOnlineFeaturesResponse } from '../../features/serving/online-features-response';
 import { ServingRequestError } from '../../features/serving/serving-errors';
 import { eraseUser } from '../../features/users/erase-user';
-import { requestLoaders } from './feature-request-loaders';
+import { requestLoaders, requestScoped } from './feature-request-loaders';
 import { FEATURE_SERVING } from './feature-serving.tokens';
 import { FeatureStatus, OnlineFeatureValue } from './models/online-features.model';
 import { EraseUserResult, User, UserPreferencesModel, UserRecommendations } from './models/user.model';
 import { ApiError } from '../api-error';
-
-const recommendationLoaders = new WeakMap<object, RecommendationLoaders>();
 
 /** `user(id)`: features, recommendations and preferences of one user, all through the request's DataLoaders. */
 @Resolver(() => User)
@@ -86,11 +84,7 @@ export class UserResolver {
   }
 
   private recLoaders(context: object): RecommendationLoaders {
-    let loaders = recommendationLoaders.get(context);
-    if (loaders === undefined) {
-      loaders = this.serving.recommendations.loaders();
-      recommendationLoaders.set(context, loaders);
-    }
-    return loaders;
+    const { recommendations } = this.serving;
+    return requestScoped(context, recommendations, () => recommendations.loaders());
   }
 }
