@@ -6,7 +6,7 @@ import type { FeatureRegistry } from './feature-registry';
 import { parseOnlineFeaturesRequest, type RequestLimits } from './online-features-request';
 import { buildOnlineFeaturesResponse, type OnlineFeaturesResponse } from './online-features-response';
 import { parsePushRequest } from './push-request';
-import { ServingRequestError, StoreUnavailableError } from './serving-errors';
+import { CacheUnavailableError, ServingRequestError } from './serving-errors';
 import { FeatureValueError } from '../online-store/feature-value-error';
 
 export interface FeatureServerLimits extends RequestLimits {
@@ -73,7 +73,7 @@ export class FeatureServer {
     try {
       await this.readPath.invalidate(view, keys);
     } catch (e) {
-      throw new StoreUnavailableError('cache', `${done}, but its cached copies could not be dropped (${e instanceof Error ? e.message : String(e)}); retry the call, it is idempotent`);
+      throw new CacheUnavailableError(`${done}, but its cached copies could not be dropped (${e instanceof Error ? e.message : String(e)}); retry the call, it is idempotent`);
     }
   }
 

@@ -33,12 +33,17 @@ export class StoreUnavailableError extends Error {
     readonly store: string,
     readonly reason: string,
   ) {
-    super(
-      store === 'cache'
-        ? `The cache is unavailable: ${reason}.`
-        : `The ${store} online store is unavailable: ${reason}. Retry shortly; cached values are served while it recovers.`,
-    );
+    super(`The ${store} online store is unavailable: ${reason}. Retry shortly; cached values are served while it recovers.`);
     this.name = 'StoreUnavailableError';
+  }
+}
+
+/** The cache could not be reached where it must be (dropping copies after a write): a 503 as well, with its own message. */
+export class CacheUnavailableError extends StoreUnavailableError {
+  constructor(reason: string) {
+    super('cache', reason);
+    this.message = `The cache is unavailable: ${reason}.`;
+    this.name = 'CacheUnavailableError';
   }
 }
 
