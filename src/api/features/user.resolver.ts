@@ -4,12 +4,13 @@ import type { AppConfig } from '../../config/app-config';
 import { APP_CONFIG } from '../../config/config.module';
 import { requireUserId, type RecommendationLoaders } from '../../features/recommendations/recommendation-service';
 import type { FeatureServing } from '../../features/serving/open-feature-serving';
-import { toJson, buildOnlineFeaturesResponse } from '../../features/serving/online-features-response';
+import { buildOnlineFeaturesResponse } from '../../features/serving/online-features-response';
+import { toOnlineFeatureRows } from './feature-mapper';
 import { ServingRequestError } from '../../features/serving/serving-errors';
 import { eraseUser } from '../../features/users/erase-user';
 import { requestLoaders, requestScoped } from './feature-request-loaders';
 import { FEATURE_SERVING } from './feature-serving.tokens';
-import { FeatureStatus, OnlineFeatureValue } from './models/online-features.model';
+import { OnlineFeatureValue } from './models/online-features.model';
 import { EraseUserResult, User, UserPreferencesModel, UserRecommendations } from './models/user.model';
 import { ApiError } from '../api-error';
 
@@ -45,11 +46,7 @@ export class UserResolver {
       reads,
       new Date(),
     );
-    return response.metadata.feature_names.map((name, i) => {
-      const column = response.results[i]!;
-      const status = column.statuses[0] as FeatureStatus;
-      return { name, value: toJson(column.values[0] as never), status, eventTimestamp: status === FeatureStatus.NOT_FOUND ? null : column.event_timestamps[0]! };
-    });
+    return toOnlineFeatureRows(response, 0)[0]?.features ?? [];
   }
 
   @ResolveField(() => UserRecommendations)
