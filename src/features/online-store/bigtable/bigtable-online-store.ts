@@ -5,7 +5,7 @@ import { OnlineStore, type OnlineRow, type StoredRow } from '../online-store';
 import { BigtableCellCodec, int64, ROW_QUALIFIER, type CellRow } from './bigtable-cell-codec';
 import { cellBytes, createBigtableClient, exactPattern, rowKeyText, type RawBigtableRow, type RawCell } from './bigtable-client';
 import { keySalt } from './bigtable-row-key';
-import { BigtableSchemaGuard, ensureTable, type TableInitReport } from './bigtable-schema';
+import { BigtableSchemaGuard, initTable, type TableInitReport } from './bigtable-schema';
 import { chunkMutations, mutateAll, type RawEntry } from './bigtable-mutations';
 import { perView } from '../../spec/per-view';
 
@@ -86,13 +86,8 @@ export class BigtableOnlineStore extends OnlineStore {
    * For `stratum online-store init`; the serving process never calls it.
    */
   static async init(settings: BigtableStoreSettings, views: readonly FeatureView[], options: BigtableStoreOptions = {}): Promise<TableInitReport> {
-    const client = options.client ?? createBigtableClient(settings);
-    try {
-      const table = client.instance(settings.instanceId).table(options.tableId ?? BigtableOnlineStore.DEFAULT_TABLE);
-      return await ensureTable(table, views.map((v) => ({ name: featureFamily(v), maxVersions: 1 })));
-    } finally {
-      if (options.client === undefined) await client.close();
-    }
+    const families = views.map((v) => ({ name: featureFamily(v), maxVersions: 1 }));
+    return initTable(settings, options.tableId ?? BigtableOnlineStore.DEFAULT_TABLE, families, options.client);
   }
 
   override async write(view: FeatureView, rows: readonly OnlineRow[]): Promise<void> {

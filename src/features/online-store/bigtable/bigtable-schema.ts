@@ -1,6 +1,7 @@
-import type { Table } from '@google-cloud/bigtable';
+import type { Bigtable, Table } from '@google-cloud/bigtable';
+import type { BigtableStoreSettings } from '../../../config/serving-config';
 import { BigtableSchemaError } from './bigtable-schema-error';
-import { GRPC_ALREADY_EXISTS, GRPC_NOT_FOUND, grpcCode } from './bigtable-client';
+import { createBigtableClient, GRPC_ALREADY_EXISTS, GRPC_NOT_FOUND, grpcCode } from './bigtable-client';
 
 /** A column family and its garbage-collection rule, as `stratum online-store init` creates it. */
 export interface FamilySpec {
@@ -20,6 +21,19 @@ export interface TableInitReport {
  * are. Safe to run again and from two processes at once (ALREADY_EXISTS counts as done).
  * Admin calls: for `stratum online-store init` only, never on the request path.
  */
+/**
+ * ensureTable on `tableId` of the configured instance, with the given client or one created (and
+ * closed) for the call: what each Bigtable store's `init` does.
+ */
+export async function initTable(settings: BigtableStoreSettings, tableId: string, families: readonly FamilySpec[], client?: Bigtable): Promise<TableInitReport> {
+  const used = client ?? createBigtableClient(settings);
+  try {
+    return await ensureTable(used.instance(settings.instanceId).table(tableId), families);
+  } finally {
+    if (client === undefined) await used.close();
+  }
+}
+
 export async function ensureTable(table: Table, families: readonly FamilySpec[]): Promise<TableInitReport> {
   const wanted = dedupe(families);
   const [exists] = await table.exists();

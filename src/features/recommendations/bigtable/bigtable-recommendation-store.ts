@@ -3,7 +3,7 @@ import type { BigtableStoreSettings } from '../../../config/app-config';
 import { cellBytes, createBigtableClient, exactPattern, rowKeyText, type RawBigtableRow } from '../../online-store/bigtable/bigtable-client';
 import { chunkMutations, mutateAll, type RawEntry } from '../../online-store/bigtable/bigtable-mutations';
 import { keySalt } from '../../online-store/bigtable/bigtable-row-key';
-import { BigtableSchemaGuard, ensureTable, type TableInitReport } from '../../online-store/bigtable/bigtable-schema';
+import { BigtableSchemaGuard, initTable, type TableInitReport } from '../../online-store/bigtable/bigtable-schema';
 import { RecommendationStore, type RecommendationList } from '../recommendation-store';
 import { keepListsOption, MAX_GENERATED_AT_MS, validateRecommendationLists } from '../recommendation-validation';
 
@@ -57,13 +57,7 @@ export class BigtableRecommendationStore extends RecommendationStore {
 
   /** Creates the table and its `rec` family idempotently; for `stratum online-store init` only. */
   static async init(settings: BigtableStoreSettings, options: Omit<BigtableRecommendationStoreOptions, 'keepLists'> = {}): Promise<TableInitReport> {
-    const client = options.client ?? createBigtableClient(settings);
-    try {
-      const table = client.instance(settings.instanceId).table(options.tableId ?? BigtableRecommendationStore.DEFAULT_TABLE);
-      return await ensureTable(table, [{ name: BigtableRecommendationStore.FAMILY, maxVersions: 1 }]);
-    } finally {
-      if (options.client === undefined) await client.close();
-    }
+    return initTable(settings, options.tableId ?? BigtableRecommendationStore.DEFAULT_TABLE, [{ name: BigtableRecommendationStore.FAMILY, maxVersions: 1 }], options.client);
   }
 
   override async writeLists(lists: readonly RecommendationList[]): Promise<void> {
