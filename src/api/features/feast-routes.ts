@@ -15,6 +15,8 @@ import { describeServingError } from './serving-http-error.filter';
  * errors live in FeatureServer, and errors go through the same describeServingError as the rest
  * of the serving API (a route-level error handler also catches body-parse errors).
  */
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
 @Injectable()
 export class FeastRoutes implements OnModuleInit {
   private readonly logger = new Logger('Serving');
@@ -31,7 +33,16 @@ export class FeastRoutes implements OnModuleInit {
       void reply.status(status).send(body);
     };
     const { server } = this.serving;
-    fastify.route({ method: 'POST', url: '/get-online-features', errorHandler, handler: (request) => server.getOnlineFeatures(request.body) });
+    fastify.route({
+      method: 'POST',
+      url: '/get-online-features',
+      errorHandler,
+      // JSON text written by the server; Fastify sends a string with a JSON content type as it is.
+      handler: async (request, reply) => {
+        const json = await server.getOnlineFeaturesJson(request.body);
+        return reply.type(JSON_CONTENT_TYPE).send(json);
+      },
+    });
     fastify.route({ method: 'POST', url: '/push', errorHandler, handler: (request) => server.push(request.body) });
   }
 }

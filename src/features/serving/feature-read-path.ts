@@ -14,6 +14,8 @@ export type RowSource = 'cache' | 'store' | 'stale-cache';
 export interface RowRead {
   row: StoredRow | undefined;
   source: RowSource;
+  /** The row object is kept in process (near cache) and handed out again: work derived from it may be memoised on it. */
+  shared?: boolean;
 }
 
 export interface FeatureReadPathOptions extends Pick<CachedReaderOptions<StoredRow>, 'ttlMs' | 'staleTtlMs' | 'negativeTtlMs' | 'onBypass' | 'onError'> {
@@ -70,7 +72,7 @@ export class FeatureReadPath {
     for (let i = 0; i < keys.length; i++) {
       const hit = near.get(`${namespace}:${keys[i]}`, now);
       if (hit === undefined) missing.push(i);
-      else out[i] = { row: hit.value, source: 'cache' };
+      else out[i] = { row: hit.value, source: 'cache', shared: true };
     }
     if (missing.length === 0) return out;
     const missKeys = missing.map((i) => keys[i]!);
@@ -79,7 +81,10 @@ export class FeatureReadPath {
     reads.forEach((read, j) => {
       out[missing[j]!] = read;
       // A stale copy is not kept: the next read should see the refresh.
-      if (read.source !== 'stale-cache') near.set(`${namespace}:${missKeys[j]}`, read.row, expiresAt);
+      if (read.source !== 'stale-cache') {
+        near.set(`${namespace}:${missKeys[j]}`, read.row, expiresAt);
+        read.shared = true;
+      }
     });
     return out;
   }

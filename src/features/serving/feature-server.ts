@@ -3,8 +3,8 @@ import type { FeatureView } from '../spec/feature-manifest';
 import { FeatureLoaders } from './feature-loaders';
 import type { FeatureReadPath, RowRead } from './feature-read-path';
 import type { FeatureRegistry } from './feature-registry';
-import { parseOnlineFeaturesRequest, type RequestLimits } from './online-features-request';
-import { buildOnlineFeaturesResponse, type OnlineFeaturesResponse } from './online-features-response';
+import { parseOnlineFeaturesRequest, type OnlineFeaturesRequest, type RequestLimits } from './online-features-request';
+import { buildOnlineFeaturesResponse, writeOnlineFeaturesJson, type OnlineFeaturesResponse } from './online-features-response';
 import { parsePushRequest } from './push-request';
 import { CacheUnavailableError, ServingRequestError } from './serving-errors';
 import { FeatureValueError } from '../online-store/feature-value-error';
@@ -38,6 +38,17 @@ export class FeatureServer {
    * (a DataLoader per call would only add its scheduling).
    */
   async getOnlineFeatures(body: unknown, loaders?: FeatureLoaders): Promise<OnlineFeaturesResponse> {
+    const { request, reads } = await this.readRequest(body, loaders);
+    return buildOnlineFeaturesResponse(request, reads, this.clock());
+  }
+
+  /** The same response as JSON text (`JSON.stringify` of getOnlineFeatures'), for REST: written directly, it costs half as much. */
+  async getOnlineFeaturesJson(body: unknown): Promise<string> {
+    const { request, reads } = await this.readRequest(body);
+    return writeOnlineFeaturesJson(request, reads, this.clock());
+  }
+
+  private async readRequest(body: unknown, loaders?: FeatureLoaders): Promise<{ request: OnlineFeaturesRequest; reads: Map<string, (RowRead | undefined)[]> }> {
     const request = parseOnlineFeaturesRequest(body, this.registry, this.limits);
     const reads = new Map<string, (RowRead | undefined)[]>();
     await Promise.all(
@@ -46,7 +57,7 @@ export class FeatureServer {
         reads.set(view.name, loaders !== undefined ? await loaders.readMany(view, keys) : await this.readPath.read(view, keys));
       }),
     );
-    return buildOnlineFeaturesResponse(request, reads, this.clock());
+    return { request, reads };
   }
 
   /** Writes fresh values online (all-or-nothing), then drops their cached copies. */
