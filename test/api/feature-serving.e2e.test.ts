@@ -36,6 +36,8 @@ describe('Feast-compatible REST feature serving (embedded store, in-process cach
       STRATUM_ONLINE_STORE_PATH: scratchDir('stratum-serving-e2e-'),
       LOG_LEVEL: 'silent',
       STRATUM_ADMIN_TOKEN: 'test-admin-token',
+      // A minute, not a second: the counts asserted below must not race the near cache's refresh on a slow machine.
+      STRATUM_NEAR_CACHE_TTL_MS: '60000',
     });
     app = await createApp(config, { logger: false });
     await app.listen(0, '127.0.0.1');

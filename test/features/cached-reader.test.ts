@@ -7,12 +7,13 @@ import Redis from 'ioredis';
 import type { FeatureView } from '../../src/features/spec/feature-manifest';
 import { EmbeddedOnlineStore } from '../../src/features/online-store/embedded/embedded-online-store';
 import { onlineNamespace, type FeatureValue, type StoredRow } from '../../src/features/online-store/online-store';
-import { FeatureCache, type CacheEntry, type CacheHit, type CacheStats } from '../../src/features/cache/feature-cache';
 import { FeatureCacheError } from '../../src/features/cache/feature-cache-error';
 import { MemoryLruCache } from '../../src/features/cache/memory-lru-cache';
+import type { FeatureCache } from '../../src/features/cache/feature-cache';
 import { RedisFeatureCache } from '../../src/features/cache/redis-feature-cache';
 import { CachedReader, type CachedReaderOptions } from '../../src/features/cache/cached-feature-reader';
 import { startRedis, type RealServer } from '../support/real-servers';
+import { CountingCache } from '../support/counting-cache';
 
 /*
  * The read path's cache-aside logic against both caches it runs with: the in-process LRU and a
@@ -48,32 +49,6 @@ const rowCodec = {
 };
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Records the calls a reader makes on the real cache underneath (one round trip each). */
-class CountingCache extends FeatureCache {
-  readonly mgets: string[][] = [];
-  readonly msets: CacheEntry[][] = [];
-  constructor(private readonly inner: FeatureCache) {
-    super();
-  }
-  get stats(): CacheStats {
-    return this.inner.stats;
-  }
-  override mget(keys: readonly string[]): Promise<(CacheHit | undefined)[]> {
-    this.mgets.push([...keys]);
-    return this.inner.mget(keys);
-  }
-  override mset(entries: readonly CacheEntry[]): Promise<void> {
-    this.msets.push([...entries]);
-    return this.inner.mset(entries);
-  }
-  override del(keys: readonly string[]): Promise<void> {
-    return this.inner.del(keys);
-  }
-  override close(): Promise<void> {
-    return this.inner.close();
-  }
-}
 
 /** The store side of reads: the embedded store's read, each call recorded; can be held or made to fail. */
 class StoreProbe {

@@ -7,8 +7,8 @@ describe('NearCache', () => {
     const near = new NearCache<string | undefined>(10);
     near.set('a', 'row a', 1000);
     near.set('gone', undefined, 1000);
-    assert.deepEqual(near.get('a', 999), { value: 'row a', expiresAt: 1000 });
-    assert.deepEqual(near.get('gone', 999), { value: undefined, expiresAt: 1000 }, '"not in the store" is an answer too');
+    assert.deepEqual(near.get('a', 999), { value: 'row a', expiresAt: 1000, refreshAt: 1000, refreshing: false });
+    assert.deepEqual(near.get('gone', 999), { value: undefined, expiresAt: 1000, refreshAt: 1000, refreshing: false }, '"not in the store" is an answer too');
     assert.equal(near.get('a', 1000), undefined);
     assert.equal(near.get('missing', 0), undefined);
     assert.equal(near.hits, 2);
@@ -25,5 +25,17 @@ describe('NearCache', () => {
     near.delete('x');
     assert.equal(near.get('x', 0), undefined);
     assert.equal(near.get('z', 0)?.value, 4);
+  });
+
+  it('keeps a refresh time before the expiry, and counts deletes in its epoch', () => {
+    const near = new NearCache<string>(10);
+    near.set('a', 'row a', 1000, 750);
+    assert.equal(near.get('a', 800)?.refreshAt, 750, 'past its refresh time an entry still answers');
+    const epoch = near.epoch;
+    near.delete('never-set');
+    near.delete('a');
+    assert.equal(near.epoch, epoch + 2, 'every delete moves the epoch, so a read begun before it keeps nothing');
+    near.set('b', 'row b', 1000);
+    assert.equal(near.epoch, epoch + 2, 'sets do not');
   });
 });

@@ -2,16 +2,32 @@
  * A tiny in-process cache of DECODED values with a short lifetime, in front of the shared cache:
  * a hot key is answered without a Redis round trip and without decoding. Its lifetime bounds how
  * long another replica's push or erase can go unseen here (this process's own pushes and erases
- * drop their keys at once). Map iteration order gives LRU eviction in O(1), as in MemoryLruCache.
+ * drop their keys at once). Entries carry a refresh time before their expiry, so the reader can
+ * refresh hot keys in the background instead of making a request wait when they expire (Caffeine's
+ * refreshAfterWrite). Map iteration order gives LRU eviction in O(1), as in MemoryLruCache.
  */
+export interface NearEntry<V> {
+  value: V;
+  expiresAt: number;
+  /** From then on a read should refresh the entry in the background (refresh-ahead), still answering with it until expiresAt. */
+  refreshAt: number;
+  /** A background refresh of this entry is under way. */
+  refreshing: boolean;
+}
+
 export class NearCache<V> {
-  private readonly entries = new Map<string, { value: V; expiresAt: number }>();
+  private readonly entries = new Map<string, NearEntry<V>>();
   hits = 0;
+  /**
+   * Bumped by every delete. A read that began before a delete must not keep what it read: it may
+   * be the value the delete was meant to drop (a push landed while the read was in flight).
+   */
+  epoch = 0;
 
   constructor(private readonly maxEntries: number) {}
 
   /** The entry, or undefined when absent or expired; an entry may hold `undefined` ("not in the store"). */
-  get(key: string, now: number): { value: V } | undefined {
+  get(key: string, now: number): NearEntry<V> | undefined {
     const entry = this.entries.get(key);
     if (entry === undefined) return undefined;
     if (entry.expiresAt <= now) {
@@ -22,13 +38,14 @@ export class NearCache<V> {
     return entry;
   }
 
-  set(key: string, value: V, expiresAt: number): void {
+  set(key: string, value: V, expiresAt: number, refreshAt = expiresAt): void {
     this.entries.delete(key);
-    this.entries.set(key, { value, expiresAt });
+    this.entries.set(key, { value, expiresAt, refreshAt, refreshing: false });
     if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
   }
 
   delete(key: string): void {
     this.entries.delete(key);
+    this.epoch++;
   }
 }

@@ -29,6 +29,9 @@ export interface FeatureReadPathOptions extends Pick<CachedReaderOptions<StoredR
   nearMaxEntries?: number;
 }
 
+/** Share of a near-cache entry's lifetime after which a read refreshes it in the background. */
+const NEAR_REFRESH_AFTER = 0.75;
+
 /**
  * The read path of one process: cache-aside in front of the online store. Rows are cached in the
  * codec's JSON-safe form under `features:<view>@v<version>`, so a view whose shape changed
@@ -67,26 +70,59 @@ export class FeatureReadPath {
     const near = this.near;
     if (near === undefined) return this.readThrough(view, namespace, keys);
     const now = Date.now();
+    const epoch = near.epoch;
     const out: RowRead[] = new Array<RowRead>(keys.length);
     const missing: number[] = [];
+    let refresh: string[] | undefined;
     for (let i = 0; i < keys.length; i++) {
       const hit = near.get(`${namespace}:${keys[i]}`, now);
-      if (hit === undefined) missing.push(i);
-      else out[i] = { row: hit.value, source: 'cache', shared: true };
+      if (hit === undefined) {
+        missing.push(i);
+        continue;
+      }
+      out[i] = { row: hit.value, source: 'cache', shared: true };
+      if (now >= hit.refreshAt && !hit.refreshing) {
+        hit.refreshing = true;
+        (refresh ??= []).push(keys[i]!);
+      }
     }
+    if (refresh !== undefined) void this.refreshNear(view, namespace, refresh);
     if (missing.length === 0) return out;
     const missKeys = missing.map((i) => keys[i]!);
     const reads = await this.readThrough(view, namespace, missKeys);
-    const expiresAt = now + Math.min(this.options.nearTtlMs!, this.options.ttlMs(namespace));
-    reads.forEach((read, j) => {
-      out[missing[j]!] = read;
-      // A stale copy is not kept: the next read should see the refresh.
-      if (read.source !== 'stale-cache') {
-        near.set(`${namespace}:${missKeys[j]}`, read.row, expiresAt);
-        read.shared = true;
-      }
-    });
+    reads.forEach((read, j) => (out[missing[j]!] = read));
+    this.keepNear(namespace, missKeys, reads, epoch, now);
     return out;
+  }
+
+  /**
+   * Refresh-ahead: hot keys past their refresh time are read again in the background while the
+   * near copy keeps answering, so no request waits when they expire. A failed refresh leaves the
+   * copies to expire; the next read then goes through the cache and the store, and reports.
+   */
+  private async refreshNear(view: FeatureView, namespace: string, keys: string[]): Promise<void> {
+    const epoch = this.near!.epoch;
+    const startedAt = Date.now();
+    try {
+      this.keepNear(namespace, keys, await this.readThrough(view, namespace, keys), epoch, startedAt);
+    } catch {
+      // The copies expire as usual; the next read after that goes to the cache and the store, and reports the failure.
+    }
+  }
+
+  /** Keeps what a read found, for the near cache's lifetime counted from when the read began, unless a delete came since (NearCache.epoch). */
+  private keepNear(namespace: string, keys: readonly string[], reads: RowRead[], epoch: number, startedAt: number): void {
+    const near = this.near!;
+    if (near.epoch !== epoch) return;
+    const lifetime = Math.min(this.options.nearTtlMs!, this.options.ttlMs(namespace));
+    const expiresAt = startedAt + lifetime;
+    const refreshAt = startedAt + lifetime * NEAR_REFRESH_AFTER;
+    reads.forEach((read, j) => {
+      // A stale copy is not kept: the next read should see the refresh.
+      if (read.source === 'stale-cache') return;
+      near.set(`${namespace}:${keys[j]}`, read.row, expiresAt, refreshAt);
+      read.shared = true;
+    });
   }
 
   private async readThrough(view: FeatureView, namespace: string, keys: readonly string[]): Promise<RowRead[]> {
