@@ -16,6 +16,8 @@ export interface LoadOptions {
   connections: number;
   warmupMs: number;
   durationMs: number;
+  /** Open loop at this total rate (see LoadWorkerInput.ratePerSec); unset: closed loop. */
+  ratePerSec?: number;
 }
 
 export interface LoadResult {
@@ -31,6 +33,9 @@ export interface LoadResult {
   firstErrorBody?: string;
   /** Every request sent, warm-up and the last ones in flight included (server-side counters cover those too). */
   sent: number;
+  /** Open loop: the rate asked for, and the most arrivals that ever waited for a free connection. */
+  ratePerSec?: number;
+  maxBacklog: number;
 }
 
 export function serializeRequest(port: number, r: BenchRequest): string {
@@ -47,10 +52,14 @@ export function quantile(sorted: ArrayLike<number>, q: number): number {
 }
 
 /**
- * Closed loop: `connections` keep-alive connections, each sending its next request as soon as the
- * previous answer has arrived, for warm-up + duration; only requests sent and answered inside the
- * measured window count. The generator runs in a worker thread: it shares the machine's 2 cores
- * with the server (and the emulators), but never its event loop.
+ * `connections` keep-alive connections for warm-up + duration; only requests that arrived and were
+ * answered inside the measured window count. Closed loop (no rate): each connection sends its next
+ * request as soon as the previous answer has arrived — this measures throughput, and its latency is
+ * mostly queueing (Little's law: p50 ≈ connections ÷ req/s). Open loop (`ratePerSec`): requests
+ * arrive at that rate and wait for a free connection, latency counted from arrival — this measures
+ * latency at a given load, as wrk2 and k6's constant-arrival-rate do. The generator runs in a
+ * worker thread: it shares the machine's 2 cores with the server (and the emulators), but never
+ * its event loop.
  */
 export function runLoad(options: LoadOptions): Promise<LoadResult> {
   const input: LoadWorkerInput = {
@@ -59,6 +68,7 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
     connections: options.connections,
     warmupMs: options.warmupMs,
     durationMs: options.durationMs,
+    ratePerSec: options.ratePerSec,
   };
   return new Promise((resolve, reject) => {
     const worker = new Worker(join(__dirname, 'load-generator-worker.js'), { workerData: input });
@@ -78,6 +88,8 @@ export function runLoad(options: LoadOptions): Promise<LoadResult> {
         firstOkBody: out.firstOkBody,
         firstErrorBody: out.firstErrorBody,
         sent: out.sent,
+        ratePerSec: options.ratePerSec,
+        maxBacklog: out.maxBacklog,
       });
     });
   });
