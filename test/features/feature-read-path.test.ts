@@ -111,6 +111,21 @@ describe('FeatureReadPath near cache', () => {
     assert.deepEqual([store.reads.length, cache.mgets.length], [2, 2], 'without another lookup');
   });
 
+  it('refreshes keys that come due in the same turn of the event loop with one batched read', async () => {
+    const { cache, readPath, view, put, score } = setUp();
+    await put('u3', 3);
+    await put('u4', 4);
+    assert.deepEqual([await score('u3'), await score('u4')], [3, 4]);
+    assert.equal(cache.mgets.length, 2, 'two reads, two lookups');
+    await sleep(NEAR_MS * 0.8);
+    // Two requests in the same turn, each finding its key past the refresh time.
+    assert.deepEqual(await Promise.all([score('u3'), score('u4')]), [3, 4]);
+    for (let i = 0; i < 100 && cache.mgets.length < 3; i++) await sleep(5);
+    await sleep(20);
+    assert.deepEqual(cache.mgets.slice(2), [[`${FeatureReadPath.namespace(view)}:u3`, `${FeatureReadPath.namespace(view)}:u4`]], 'one lookup for both');
+    assert.equal(readPath.cached.stats.loadCalls, 2, 'both came from the shared cache: no store read');
+  });
+
   it('does not keep a value read while a delete of its key came (a push landing mid-read)', async () => {
     const { store, readPath, view, put, score } = setUp();
     await put('u2', 1);

@@ -41,6 +41,8 @@ const NEAR_REFRESH_AFTER = 0.75;
 export class FeatureReadPath {
   /** Namespace → view, filled as views are read, for encoding and decoding cached rows. */
   private readonly views = new Map<string, FeatureView>();
+  /** Near-cache keys due for a background refresh, per namespace, read together at the next turn of the event loop. */
+  private readonly pendingRefresh = new Map<string, { view: FeatureView; keys: string[] }>();
 
   /** The cache-aside reader (its stats feed /metrics). */
   readonly cached: CachedReader<StoredRow>;
@@ -86,7 +88,7 @@ export class FeatureReadPath {
         (refresh ??= []).push(keys[i]!);
       }
     }
-    if (refresh !== undefined) void this.refreshNear(view, namespace, refresh);
+    if (refresh !== undefined) this.scheduleRefresh(view, namespace, refresh);
     if (missing.length === 0) return out;
     const missKeys = missing.map((i) => keys[i]!);
     const reads = await this.readThrough(view, namespace, missKeys);
@@ -97,9 +99,26 @@ export class FeatureReadPath {
 
   /**
    * Refresh-ahead: hot keys past their refresh time are read again in the background while the
-   * near copy keeps answering, so no request waits when they expire. A failed refresh leaves the
-   * copies to expire; the next read then goes through the cache and the store, and reports.
+   * near copy keeps answering, so no request waits when they expire. Keys due in the same turn of
+   * the event loop are read together, one batch per view (keys warmed together come due together).
+   * A failed refresh leaves the copies to expire; the next read then goes through the cache and
+   * the store, and reports.
    */
+  private scheduleRefresh(view: FeatureView, namespace: string, keys: string[]): void {
+    const pending = this.pendingRefresh.get(namespace);
+    if (pending !== undefined) {
+      pending.keys.push(...keys);
+      return;
+    }
+    this.pendingRefresh.set(namespace, { view, keys });
+    if (this.pendingRefresh.size > 1) return;
+    setImmediate(() => {
+      const due = [...this.pendingRefresh.entries()];
+      this.pendingRefresh.clear();
+      for (const [ns, batch] of due) void this.refreshNear(batch.view, ns, batch.keys);
+    });
+  }
+
   private async refreshNear(view: FeatureView, namespace: string, keys: string[]): Promise<void> {
     const epoch = this.near!.epoch;
     const startedAt = Date.now();
