@@ -5,6 +5,8 @@ import type { FeatureServing } from '../../features/serving/open-feature-serving
 import { FEATURE_SERVING } from './feature-serving.tokens';
 import { describeServingError } from './serving-http-error.filter';
 
+const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
+
 /**
  * Feast's feature-server HTTP API (`feast serve`): `POST /get-online-features` and `POST /push`,
  * the same request and response shapes, so backends on Feast switch by changing the URL.
@@ -15,8 +17,6 @@ import { describeServingError } from './serving-http-error.filter';
  * errors live in FeatureServer, and errors go through the same describeServingError as the rest
  * of the serving API (a route-level error handler also catches body-parse errors).
  */
-const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
-
 @Injectable()
 export class FeastRoutes implements OnModuleInit {
   private readonly logger = new Logger('Serving');
