@@ -1,12 +1,13 @@
 import { CachedReader, type CachedReaderOptions } from '../cache/cached-feature-reader';
 import type { FeatureCache } from '../cache/feature-cache';
 import { NearCache } from '../cache/near-cache';
-import type { EncodedRow } from '../online-store/embedded/feature-value-codec';
+import type { EncodedRow, EncodedValue } from '../online-store/embedded/feature-value-codec';
 import { FeatureValueCodec } from '../online-store/embedded/feature-value-codec';
 import { onlineNamespace, type OnlineStore, type StoredRow } from '../online-store/online-store';
 import type { FeatureView } from '../spec/feature-manifest';
 import { perView } from '../spec/per-view';
 import { withDeadline } from './serving-errors';
+import { rowFromEncodedText, splitEncodedRow } from './row-json';
 
 /** Where a row came from: the cache, the store, or a stale cached copy served while the store was down or refreshing. */
 export type RowSource = 'cache' | 'store' | 'stale-cache';
@@ -157,9 +158,20 @@ export class FeatureReadPath {
     return JSON.stringify(FeatureValueCodec.for(this.viewOf(namespace)).encodeRow(row));
   }
 
+  /**
+   * A cached row back. Text in the layout encode() writes is cut into cells rather than parsed:
+   * the REST body takes the cells' text as it is, and the values are parsed only if something asks
+   * for them (row-json.ts). Anything else is parsed whole (and throws when it is not a row).
+   */
   decode(text: string, namespace: string): StoredRow {
+    const view = this.viewOf(namespace);
+    const codec = FeatureValueCodec.for(view);
+    const split = splitEncodedRow(text);
+    if (split !== undefined && split.cells.length === view.features.length) {
+      return rowFromEncodedText(split, (cells) => codec.decodeValues(JSON.parse(`[${cells.join(',')}]`) as EncodedValue[]));
+    }
     const encoded = JSON.parse(text) as EncodedRow;
-    return { entityKey: encoded.entityKey, values: FeatureValueCodec.for(this.viewOf(namespace)).decodeValues(encoded.values), eventTimestamp: new Date(encoded.eventTimeMs) };
+    return { entityKey: encoded.entityKey, values: codec.decodeValues(encoded.values), eventTimestamp: new Date(encoded.eventTimeMs) };
   }
 
   private viewOf(namespace: string): FeatureView {

@@ -6,6 +6,8 @@ import type { RowRead } from './feature-read-path';
 import { FeatureRegistry } from './feature-registry';
 import { parseOnlineFeaturesRequest } from './online-features-request';
 import { buildOnlineFeaturesResponse, writeOnlineFeaturesJson, type OnlineFeaturesResponse } from './online-features-response';
+import { FeatureValueCodec, type EncodedValue } from '../online-store/embedded/feature-value-codec';
+import { rowFromEncodedText, splitEncodedRow } from './row-json';
 
 /*
  * Units, no I/O: the REST route writes Feast's response as text (writeOnlineFeaturesJson), GraphQL
@@ -63,6 +65,15 @@ describe('writeOnlineFeaturesJson', () => {
     const shared = new Map([['user_features', [read(fresh, true), read(withNulls, true), read(undefined), read(expired, true), undefined]]]);
     assert.equal(both(body, shared).text, text);
     assert.equal(both(body, shared).text, text);
+    // Rows from the shared cache's text carry their cells' JSON as cut from it.
+    const fromCache = (row: StoredRow) => {
+      const codec = FeatureValueCodec.for(USERS);
+      return rowFromEncodedText(splitEncodedRow(JSON.stringify(codec.encodeRow(row)))!, (cells) => codec.decodeValues(JSON.parse(`[${cells.join(',')}]`) as EncodedValue[]));
+    };
+    const storable = { ...withNulls, values: { ...withNulls.values, visits: null } }; // NaN cannot be stored
+    const cached = both(body, new Map([['user_features', [read(fromCache(fresh)), read(fromCache(storable)), read(undefined), read(fromCache(expired)), undefined]]]));
+    assert.equal(cached.text, JSON.stringify(cached.object));
+    assert.deepEqual(JSON.parse(cached.text).results[5].values, ['AAH+', null, null, null, null]);
     const parsed = JSON.parse(text) as OnlineFeaturesResponse;
     assert.deepEqual(parsed.metadata.feature_names, ['user_id', ...USERS.features.map((f) => f.name)]);
     const score = parsed.results[1]!;

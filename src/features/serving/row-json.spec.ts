@@ -1,0 +1,99 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import type { FeatureView } from '../spec/feature-manifest';
+import type { OnlineRow } from '../online-store/online-store';
+import { FeatureValueCodec, type EncodedValue } from '../online-store/embedded/feature-value-codec';
+import { rowFromEncodedText, splitEncodedRow } from './row-json';
+
+/*
+ * Units, no I/O: the shared cache's text of a row is cut into cells without parsing them. Every
+ * cut must give exactly the JSON of each value, and any text not in the codec's layout must be
+ * refused (the caller then parses it whole).
+ */
+
+const VIEW: FeatureView = {
+  name: 'users', entities: ['user'], joinKeys: ['user_id'],
+  features: [
+    { name: 'score', dtype: 'Float64' }, { name: 'visits', dtype: 'Int64' }, { name: 'label', dtype: 'String' },
+    { name: 'active', dtype: 'Bool' }, { name: 'avatar', dtype: 'Bytes' }, { name: 'embedding', dtype: 'Array(Float32)' },
+    { name: 'tags', dtype: 'Array(String)' }, { name: 'blobs', dtype: 'Array(Bytes)' }, { name: 'seen_at', dtype: 'UnixTimestamp' },
+  ],
+  source: { kind: 'table', table: 'marts.users' }, timestampField: 'ts', ttlSeconds: 0, onlineStore: 'embedded', version: 1, tags: {},
+};
+const codec = FeatureValueCodec.for(VIEW);
+
+/** A small seeded generator, so a failure reproduces. */
+function random(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+}
+const NASTY = ['"', '\\', ',', ']', '[', '}', '{', ':', 'é', '✓', '\n', '\u0001', '\u2028', ' ', 'a', '0', 'null', '"values":['];
+
+function randomRow(next: () => number, i: number): OnlineRow {
+  const text = () => Array.from({ length: Math.floor(next() * 8) }, () => NASTY[Math.floor(next() * NASTY.length)]).join('');
+  const number = () => [0, -0, 1, -1, 0.1 + next(), -next() * 1e-9, next() * 1e300, 5e-324, 123456789012, Math.floor(next() * 1e6)][Math.floor(next() * 10)]!;
+  const maybe = <T>(v: T) => (next() < 0.15 ? null : v);
+  return {
+    entityKey: `user-${i}-${text()}`,
+    eventTimestamp: new Date(Math.floor(next() * 2e12)),
+    values: {
+      score: maybe(number()), visits: maybe(Math.floor(next() * 2 ** 52) * (next() < 0.5 ? -1 : 1)), label: maybe(text()),
+      active: maybe(next() < 0.5), avatar: maybe(new Uint8Array(Array.from({ length: Math.floor(next() * 5) }, () => Math.floor(next() * 256)))),
+      embedding: maybe(Array.from({ length: Math.floor(next() * 4) }, number)), tags: maybe(Array.from({ length: Math.floor(next() * 3) }, text)),
+      blobs: maybe([new Uint8Array([Math.floor(next() * 256)])]), seen_at: maybe(1.7e9 + next()),
+    },
+  };
+}
+
+describe('splitEncodedRow', () => {
+  it('cuts 500 random rows into exactly the JSON of each encoded value, nasty strings and numbers included', () => {
+    const next = random(42);
+    for (let i = 0; i < 500; i++) {
+      const encoded = codec.encodeRow(randomRow(next, i));
+      const text = JSON.stringify(encoded);
+      const split = splitEncodedRow(text);
+      assert.ok(split, `row ${i} was refused: ${text}`);
+      assert.equal(split.entityKey, encoded.entityKey);
+      assert.equal(split.eventTimeMs, encoded.eventTimeMs);
+      assert.deepEqual(split.cells, encoded.values.map((v) => JSON.stringify(v)), text);
+    }
+  });
+
+  it('refuses text in any other layout, so the caller parses it whole', () => {
+    const good = JSON.stringify(codec.encodeRow({ entityKey: 'u1', eventTimestamp: new Date(0), values: { score: 1, label: 'x' } }));
+    assert.ok(splitEncodedRow(good));
+    const bad = [
+      good.replace('"entityKey"', '"key"'),
+      good.replace('{', '{ '),
+      `${good} `,
+      good.replace('[1,', '[1x,'),
+      good.replace('"x"', 'undefined'),
+      good.replace('"x"', '[[1]]'),
+      good.replace('"x"', '{"a":1}'),
+      good.replace('"x"', '"x\u0001"'),
+      JSON.stringify({ eventTimeMs: 0, entityKey: 'u1', values: [] }),
+      JSON.stringify({ entityKey: 'u1', eventTimeMs: 1.5, values: [] }),
+      JSON.stringify({ entityKey: 'u1', eventTimeMs: 0, values: [], extra: 1 }),
+      'not json',
+      '',
+    ];
+    for (const text of bad) {
+      assert.notEqual(text, good);
+      assert.equal(splitEncodedRow(text), undefined, text);
+    }
+  });
+
+  it('makes a row whose values are parsed only when asked for, equal to the codec\'s decoding', () => {
+    const encoded = codec.encodeRow(randomRow(random(7), 0));
+    let decodes = 0;
+    const row = rowFromEncodedText(splitEncodedRow(JSON.stringify(encoded))!, (cells) => {
+      decodes++;
+      return codec.decodeValues(JSON.parse(`[${cells.join(',')}]`) as EncodedValue[]);
+    });
+    assert.equal(row.eventTimestamp.getTime(), encoded.eventTimeMs);
+    assert.equal(decodes, 0, 'nothing parsed until the values are read');
+    assert.deepEqual(row.values, codec.decodeValues(encoded.values));
+    assert.deepEqual(row.values, codec.decodeValues(encoded.values));
+    assert.equal(decodes, 1, 'parsed once');
+  });
+});
