@@ -118,8 +118,8 @@ const SCENARIOS: Scenario[] = [
   { transport: 'GraphQL', shape: '100x50', connections, modes: ['redis'] },
   { transport: 'REST', shape: 'recs', connections, modes: ['redis'] },
   { transport: 'GraphQL', shape: 'recs', connections, modes: ['redis'] },
-  { transport: 'REST', shape: '1x50', connections: 1, modes: ['near', 'redis'] },
-  { transport: 'REST', shape: '100x50', connections: 1, modes: ['near', 'redis'] },
+  { transport: 'REST', shape: '1x50', connections: 1, modes: ['near', 'redis', 'redis-ttl0'] },
+  { transport: 'REST', shape: '100x50', connections: 1, modes: ['near', 'redis', 'redis-ttl0'] },
 ];
 const selected = (cache: CacheMode, s: Scenario) => only === undefined || only.includes(`${cache}:${s.transport}:${s.shape}@${s.connections}`);
 const floorPath = (transport: Transport, shape: Shape) => `/floor/${transport.toLowerCase()}-${shape}`;
