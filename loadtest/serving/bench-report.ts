@@ -97,7 +97,7 @@ export function printOpenLoopTable(rows: ScenarioRow[], floors: Map<string, Load
 }
 
 export function printDirectReads(direct: Map<StoreKind, DirectReads>): void {
-  console.log('\n### One store round trip, measured directly (OnlineStore.read of the app\'s store, no HTTP, no cache)');
+  console.log('\n### One store round trip, measured directly just before the miss runs (OnlineStore.read of the app\'s store, no HTTP, no cache)');
   console.log(`  ${'store'.padEnd(9)} ${pad('keys', 5)} ${pad('in flight', 9)} ${pad('reads', 7)} ${pad('p50', 9)} ${pad('p99', 9)}`);
   for (const [store, d] of direct) {
     for (const r of [...d.one, ...d.batch]) {
