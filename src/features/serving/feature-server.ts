@@ -42,7 +42,7 @@ export class FeatureServer {
     return buildOnlineFeaturesResponse(request, reads, this.clock());
   }
 
-  /** The same response as JSON text, for REST: near-cache rows keep their cells' JSON, so a hot read skips most serialising (writeOnlineFeaturesJson). */
+  /** The same response as JSON text, for REST: rows from the caches carry their cells' JSON, so a cache hit skips most serialising (writeOnlineFeaturesJson). */
   async getOnlineFeaturesJson(body: unknown): Promise<string> {
     const { request, reads } = await this.readRequest(body);
     return writeOnlineFeaturesJson(request, reads, this.clock());
