@@ -1,7 +1,7 @@
 import { CachedReader, type CachedReaderOptions } from '../cache/cached-feature-reader';
 import type { FeatureCache } from '../cache/feature-cache';
 import { NearCache } from '../cache/near-cache';
-import type { EncodedRow, EncodedValue } from '../online-store/embedded/feature-value-codec';
+import type { EncodedRow } from '../online-store/embedded/feature-value-codec';
 import { FeatureValueCodec } from '../online-store/embedded/feature-value-codec';
 import { onlineNamespace, type OnlineStore, type StoredRow } from '../online-store/online-store';
 import type { FeatureView } from '../spec/feature-manifest';
@@ -168,7 +168,7 @@ export class FeatureReadPath {
     const codec = FeatureValueCodec.for(view);
     const split = splitEncodedRow(text);
     if (split !== undefined && split.cells.length === view.features.length) {
-      return rowFromEncodedText(split, (cells) => codec.decodeValues(JSON.parse(`[${cells.join(',')}]`) as EncodedValue[]));
+      return rowFromEncodedText(split, codec);
     }
     const encoded = JSON.parse(text) as EncodedRow;
     return { entityKey: encoded.entityKey, values: codec.decodeValues(encoded.values), eventTimestamp: new Date(encoded.eventTimeMs) };

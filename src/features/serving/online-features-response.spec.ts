@@ -6,7 +6,7 @@ import type { RowRead } from './feature-read-path';
 import { FeatureRegistry } from './feature-registry';
 import { parseOnlineFeaturesRequest } from './online-features-request';
 import { buildOnlineFeaturesResponse, writeOnlineFeaturesJson, type OnlineFeaturesResponse } from './online-features-response';
-import { FeatureValueCodec, type EncodedValue } from '../online-store/embedded/feature-value-codec';
+import { FeatureValueCodec } from '../online-store/embedded/feature-value-codec';
 import { rowFromEncodedText, splitEncodedRow } from './row-json';
 
 /*
@@ -68,7 +68,7 @@ describe('writeOnlineFeaturesJson', () => {
     // Rows from the shared cache's text carry their cells' JSON as cut from it.
     const fromCache = (row: StoredRow) => {
       const codec = FeatureValueCodec.for(USERS);
-      return rowFromEncodedText(splitEncodedRow(JSON.stringify(codec.encodeRow(row)))!, (cells) => codec.decodeValues(JSON.parse(`[${cells.join(',')}]`) as EncodedValue[]));
+      return rowFromEncodedText(splitEncodedRow(JSON.stringify(codec.encodeRow(row)))!, codec);
     };
     const storable = { ...withNulls, values: { ...withNulls.values, visits: null } }; // NaN cannot be stored
     const cached = both(body, new Map([['user_features', [read(fromCache(fresh)), read(fromCache(storable)), read(undefined), read(fromCache(expired)), undefined]]]));

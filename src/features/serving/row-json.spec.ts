@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FeatureView } from '../spec/feature-manifest';
 import type { OnlineRow } from '../online-store/online-store';
-import { FeatureValueCodec, type EncodedValue } from '../online-store/embedded/feature-value-codec';
+import { FeatureValueCodec } from '../online-store/embedded/feature-value-codec';
 import { rowFromEncodedText, splitEncodedRow } from './row-json';
 
 /*
@@ -86,9 +86,11 @@ describe('splitEncodedRow', () => {
   it('makes a row whose values are parsed only when asked for, equal to the codec\'s decoding', () => {
     const encoded = codec.encodeRow(randomRow(random(7), 0));
     let decodes = 0;
-    const row = rowFromEncodedText(splitEncodedRow(JSON.stringify(encoded))!, (cells) => {
-      decodes++;
-      return codec.decodeValues(JSON.parse(`[${cells.join(',')}]`) as EncodedValue[]);
+    const row = rowFromEncodedText(splitEncodedRow(JSON.stringify(encoded))!, {
+      decodeCells: (cells) => {
+        decodes++;
+        return codec.decodeCells(cells);
+      },
     });
     assert.equal(row.eventTimestamp.getTime(), encoded.eventTimeMs);
     assert.equal(decodes, 0, 'nothing parsed until the values are read');

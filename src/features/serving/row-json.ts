@@ -1,4 +1,5 @@
 import type { FeatureValue, StoredRow } from '../online-store/online-store';
+import type { FeatureValueCodec } from '../online-store/embedded/feature-value-codec';
 import type { FeatureView } from '../spec/feature-manifest';
 import { perView } from '../spec/per-view';
 
@@ -115,17 +116,17 @@ class TextRow implements StoredRow {
     readonly entityKey: string,
     eventTimeMs: number,
     private readonly cells: string[],
-    private readonly decode: (cells: string[]) => Record<string, FeatureValue>,
+    private readonly codec: Pick<FeatureValueCodec, 'decodeCells'>,
   ) {
     this.eventTimestamp = new Date(eventTimeMs);
     this.json = { stamp: JSON.stringify(isoSeconds(this.eventTimestamp)), cells: cells.map((cell) => (cell === 'null' ? null : cell)) };
   }
 
   get values(): Record<string, FeatureValue> {
-    return (this.decoded ??= this.decode(this.cells));
+    return (this.decoded ??= this.codec.decodeCells(this.cells));
   }
 }
 
-export function rowFromEncodedText(split: EncodedRowText, decodeValues: (cells: string[]) => Record<string, FeatureValue>): StoredRow {
-  return new TextRow(split.entityKey, split.eventTimeMs, split.cells, decodeValues);
+export function rowFromEncodedText(split: EncodedRowText, codec: Pick<FeatureValueCodec, 'decodeCells'>): StoredRow {
+  return new TextRow(split.entityKey, split.eventTimeMs, split.cells, codec);
 }

@@ -68,6 +68,11 @@ export class FeatureValueCodec {
     return out;
   }
 
+  /** Decodes a row from each value's JSON text, as the cached form's cells hold them (row-json.ts). */
+  decodeCells(cells: readonly string[]): Record<string, FeatureValue> {
+    return this.decodeValues(JSON.parse(`[${cells.join(',')}]`) as EncodedValue[]);
+  }
+
   private encodeValue(dtype: FeatureDtype, value: FeatureValue, feature: string, entityKey: string): EncodedValue {
     if (value === null) return null;
     const element = arrayElementDtype(dtype);
