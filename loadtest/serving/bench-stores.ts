@@ -1,14 +1,10 @@
-import { performance } from 'node:perf_hooks';
 import { loadConfig, type AppConfig } from '../../src/config/app-config';
 import { BigtableOnlineStore } from '../../src/features/online-store/bigtable/bigtable-online-store';
-import type { OnlineStore } from '../../src/features/online-store/online-store';
 import { ensureEmulatorInstanceAndDatabase } from '../../src/features/online-store/spanner/spanner-client';
 import { SpannerOnlineStore } from '../../src/features/online-store/spanner/spanner-online-store';
 import { BigtableRecommendationStore } from '../../src/features/recommendations/bigtable/bigtable-recommendation-store';
 import { loadFeatureRegistry } from '../../src/features/serving/open-feature-serving';
-import type { FeatureView } from '../../src/features/spec/feature-manifest';
 import { prepareEmulatorEnvironment, startBigtableEmulator, startSpannerEmulator, type RealServer } from '../../test/support/real-servers';
-import { quantile } from './load-generator';
 
 export type StoreKind = 'embedded' | 'bigtable' | 'spanner';
 export const STORE_KINDS: readonly StoreKind[] = ['embedded', 'bigtable', 'spanner'];
@@ -69,36 +65,4 @@ export function appConfig(store: StoreUnderTest, cache: CacheMode, redisHost: st
   // modes turn the near cache off to measure the shared cache (or the store) itself.
   if (cache !== 'near') env.STRATUM_NEAR_CACHE_TTL_MS = '0';
   return loadConfig(env);
-}
-
-export interface DirectReadResult {
-  keys: number;
-  concurrency: number;
-  reads: number;
-  p50: number;
-  p99: number;
-}
-
-/**
- * The store's own batched read, called directly (no HTTP, no cache) in a closed loop at the given
- * concurrency: what "one store round trip" costs, to compare a cache miss against.
- */
-export async function measureDirectRead(store: OnlineStore, view: FeatureView, keySets: string[][], concurrency: number, durationMs: number): Promise<DirectReadResult> {
-  for (let i = 0; i < 20; i++) await store.read(view, keySets[i % keySets.length]!); // warm-up (schema guard, channels, JIT)
-  const samples: number[] = [];
-  let next = 0;
-  const end = performance.now() + durationMs;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (performance.now() < end) {
-        const keys = keySets[next++ % keySets.length]!;
-        const t0 = performance.now();
-        const rows = await store.read(view, keys);
-        samples.push(performance.now() - t0);
-        if (rows[0] === undefined) throw new Error(`direct read of ${keys[0]} found nothing: the data was not written`);
-      }
-    }),
-  );
-  samples.sort((a, b) => a - b);
-  return { keys: keySets[0]!.length, concurrency, reads: samples.length, p50: quantile(samples, 0.5), p99: quantile(samples, 0.99) };
 }

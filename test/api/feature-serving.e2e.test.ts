@@ -139,12 +139,21 @@ describe('Feast-compatible REST feature serving (embedded store, in-process cach
     assert.match(unknown.body.error.message, /'contry' is not a column.*Did you mean 'country'/);
   });
 
-  it('counts near-cache hits, cache hits and store reads for Prometheus', async () => {
+  it('counts near-cache hits, cache hits, store reads and their time for Prometheus', async () => {
     const body = { features: ['user_features:country'], entities: { user_id: ['m1', 'm2'] } };
     const metric = async (name: string) => Number(new RegExp(`^${name}\\{[^}]*\\} (\\d+)$`, 'm').exec(await (await fetch(`${url}/metrics`)).text())?.[1]);
+    const readTime = async () => {
+      const text = await (await fetch(`${url}/metrics`)).text();
+      const value = (suffix: string) => Number(new RegExp(`^stratum_online_store_read_duration_seconds_${suffix}\\{store="embedded"\\} (\\S+)$`, 'm').exec(text)?.[1]);
+      return { sum: value('sum'), count: value('count') };
+    };
     const reads = await metric('stratum_online_store_reads_total');
+    const timedBefore = await readTime();
     await post('/get-online-features', body);
     assert.equal((await metric('stratum_online_store_reads_total')) - reads, 1, 'one batched store read for both keys');
+    const timed = await readTime();
+    assert.equal(timed.count - timedBefore.count, 1, 'the read-time summary counts the same reads');
+    assert.ok(timed.sum > timedBefore.sum, `the read took time: ${timedBefore.sum} s, then ${timed.sum} s`);
     const near = await metric('stratum_feature_near_cache_hits_total');
     const shared = await metric('stratum_feature_cache_hits_total');
     await post('/get-online-features', body);

@@ -13,6 +13,7 @@ import { after, before, describe, it } from 'node:test';
 import { buildLatestRowsSql, Materializer, type WarehouseFeatureView } from '../../src/features/materialize';
 import { EmbeddedOnlineStore } from '../../src/features/online-store/embedded/embedded-online-store';
 import { OnlineStore, type OnlineRow, type StoredRow } from '../../src/features/online-store/online-store';
+import { plainRow } from './online-store-contract';
 import { loadFeatureDefinitions, parseFeatureDefinitionFiles, type FeatureManifest, type FeatureView } from '../../src/features/spec';
 import { dialectByName, SemanticEngine, type SqlDialect } from '../../src/semantic';
 import type { DuckDbWarehouse } from '../../src/warehouse/duckdb/duckdb-warehouse';
@@ -232,7 +233,7 @@ describe('materialize the demo feature views', () => {
     assert.equal(b!.rows, latestDay.rows.length);
     const sessions = await store.read(bySession, latestSession.rows.map((r) => String(r[0])));
     latestSession.rows.forEach((row, i) => {
-      assert.deepEqual(sessions[i], { entityKey: row[0], values: { session_id: row[1], session_duration_seconds: row[2] }, eventTimestamp: new Date(row[3] as number) }, String(row[0]));
+      assert.deepEqual(plainRow(sessions[i]), { entityKey: row[0], values: { session_id: row[1], session_duration_seconds: row[2] }, eventTimestamp: new Date(row[3] as number) }, String(row[0]));
     });
     const days = await store.read(byDay, latestDay.rows.map((r) => String(r[0])));
     latestDay.rows.forEach((row, i) => {

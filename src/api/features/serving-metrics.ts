@@ -33,9 +33,12 @@ export class ServingMetrics {
     const stats = this.serving.reader.stats;
     const label = `{store="${this.store}"}`;
     const counter = (name: string, help: string, value: number) => `# HELP ${name} ${help}\n# TYPE ${name} counter\n${name}${label} ${value}\n`;
+    const reads = 'stratum_online_store_read_duration_seconds';
     return (
       READER_COUNTERS.map(([key, name, help]) => counter(name, help, stats[key])).join('') +
-      counter('stratum_feature_near_cache_hits_total', 'Keys answered by the in-process near cache of decoded rows (before the shared cache).', this.serving.readPath.near?.hits ?? 0)
+      counter('stratum_feature_near_cache_hits_total', 'Keys answered by the in-process near cache of decoded rows (before the shared cache).', this.serving.readPath.near?.hits ?? 0) +
+      `# HELP ${reads} Batched online store reads, from the call to its answer or failure (the deadline included).\n# TYPE ${reads} summary\n` +
+      `${reads}_sum${label} ${stats.loadMs / 1000}\n${reads}_count${label} ${stats.loadCalls}\n`
     );
   }
 }

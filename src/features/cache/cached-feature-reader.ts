@@ -57,6 +57,8 @@ export interface CachedReaderStats {
   loadCalls: number;
   /** Keys asked of the store. */
   loadedKeys: number;
+  /** Milliseconds loads took, from the call to its answer or failure: loadMs ÷ loadCalls is the store's mean read latency. */
+  loadMs: number;
   /** Missing keys that joined a load already in flight instead of loading again. */
   sharedLoads: number;
   /** Stale keys refreshed in the background (requested; shared loads included). */
@@ -69,9 +71,13 @@ export interface CachedReaderStats {
   decodeErrors: number;
 }
 
-/** One load in flight for one key; `invalidated` stops its value from being written to the cache. */
+/**
+ * One key of a load in flight: its batch's values and its position in them (one promise per
+ * load, not per key); `invalidated` stops its value from being written to the cache.
+ */
 interface Flight<V> {
-  promise: Promise<V | undefined>;
+  batch: Promise<(V | undefined)[]>;
+  index: number;
   invalidated: boolean;
 }
 
@@ -106,7 +112,7 @@ const noop = () => undefined;
  */
 export class CachedReader<V> {
   readonly stats: CachedReaderStats = {
-    hits: 0, negativeHits: 0, staleHits: 0, misses: 0, bypasses: 0, loadCalls: 0, loadedKeys: 0,
+    hits: 0, negativeHits: 0, staleHits: 0, misses: 0, bypasses: 0, loadCalls: 0, loadedKeys: 0, loadMs: 0,
     sharedLoads: 0, refreshes: 0, refreshErrors: 0, writeErrors: 0, decodeErrors: 0,
   };
 
@@ -157,12 +163,17 @@ export class CachedReader<V> {
     if (toRefresh.length > 0) this.refresh(namespace, toRefresh, load, cacheUp);
     if (toLoad.length === 0) return keys.map((key) => results.get(key)!);
 
-    const loaded = await Promise.allSettled(this.loadShared(namespace, toLoad, load, cacheUp));
+    const flights = this.loadShared(namespace, toLoad, load, cacheUp);
+    // Usually one batch (this read's own load), more when some keys joined other reads' loads.
+    const batches = [...new Set(flights.map((f) => f.batch))];
+    const settled = await Promise.allSettled(batches);
+    const outcomes = new Map(batches.map((batch, b) => [batch, settled[b]!]));
     let failure: { error: unknown } | undefined;
-    loaded.forEach((outcome, j) => {
+    flights.forEach((flight, j) => {
       const key = toLoad[j]!;
+      const outcome = outcomes.get(flight.batch)!;
       if (outcome.status === 'fulfilled') {
-        results.set(key, { value: outcome.value, source: 'store' });
+        results.set(key, { value: outcome.value[flight.index], source: 'store' });
       } else if (staleOnError.has(key)) {
         this.stats.staleHits++;
         results.set(key, { value: staleOnError.get(key), source: 'stale-cache' });
@@ -232,22 +243,23 @@ export class CachedReader<V> {
 
   private refresh(namespace: string, keys: string[], load: StoreLoader<V>, writeBack: boolean): void {
     this.stats.refreshes += keys.length;
-    Promise.all(this.loadShared(namespace, keys, load, writeBack)).catch((error: unknown) => {
+    const batches = new Set(this.loadShared(namespace, keys, load, writeBack).map((f) => f.batch));
+    Promise.all(batches).catch((error: unknown) => {
       this.stats.refreshErrors++;
       this.options.onError?.(error, 'refresh');
     });
   }
 
-  /** One promise per key: joins loads in flight, and starts ONE load for the rest. */
-  private loadShared(namespace: string, keys: string[], load: StoreLoader<V>, writeBack: boolean): Promise<V | undefined>[] {
-    const promises: Promise<V | undefined>[] = [];
+  /** The flight of each key: joins loads in flight, and starts ONE load for the rest. */
+  private loadShared(namespace: string, keys: string[], load: StoreLoader<V>, writeBack: boolean): Flight<V>[] {
+    const out: Flight<V>[] = new Array<Flight<V>>(keys.length);
     const fresh: string[] = [];
     const freshAt: number[] = [];
     keys.forEach((key, i) => {
       const flight = this.flights.get(this.cacheKey(namespace, key));
       if (flight !== undefined) {
         this.stats.sharedLoads++;
-        promises[i] = flight.promise;
+        out[i] = flight;
       } else {
         fresh.push(key);
         freshAt.push(i);
@@ -255,24 +267,23 @@ export class CachedReader<V> {
     });
     if (fresh.length > 0) {
       const started = this.startLoad(namespace, fresh, load, writeBack);
-      freshAt.forEach((i, j) => (promises[i] = started[j]!));
+      freshAt.forEach((i, j) => (out[i] = started[j]!));
     }
-    return promises;
+    return out;
   }
 
-  private startLoad(namespace: string, keys: string[], load: StoreLoader<V>, writeBack: boolean): Promise<V | undefined>[] {
+  private startLoad(namespace: string, keys: string[], load: StoreLoader<V>, writeBack: boolean): Flight<V>[] {
     this.stats.loadCalls++;
     this.stats.loadedKeys += keys.length;
-    const values = this.callLoad(keys, load);
-    const flights = keys.map((key, i): Flight<V> => {
-      const promise = values.then((vs) => vs[i]);
-      promise.catch(noop); // a refresh nobody awaits must not be an unhandled rejection
-      const flight = { promise, invalidated: false };
+    const batch = this.callLoad(keys, load);
+    batch.catch(noop); // a refresh nobody awaits must not be an unhandled rejection
+    const flights = keys.map((key, index): Flight<V> => {
+      const flight = { batch, index, invalidated: false };
       this.flights.set(this.cacheKey(namespace, key), flight);
       return flight;
     });
     // Flights stay registered until the write-back lands, so a read in between joins instead of loading again.
-    const done: Promise<void> = values
+    const done: Promise<void> = batch
       .then((vs) => (writeBack ? this.writeBack(namespace, keys, vs, flights) : undefined), noop)
       .finally(() => {
         keys.forEach((key, i) => {
@@ -282,12 +293,18 @@ export class CachedReader<V> {
         this.background.delete(done);
       });
     this.background.add(done);
-    return flights.map((f) => f.promise);
+    return flights;
   }
 
   /** Calls the loader once and checks it kept the contract (same length, key order). */
   private async callLoad(keys: string[], load: StoreLoader<V>): Promise<(V | undefined)[]> {
-    const values = await load([...keys]);
+    const startedAt = performance.now();
+    let values: (V | undefined)[];
+    try {
+      values = await load([...keys]);
+    } finally {
+      this.stats.loadMs += performance.now() - startedAt;
+    }
     if (!Array.isArray(values) || values.length !== keys.length) {
       throw new Error(
         `CachedReader: the store loader answered ${Array.isArray(values) ? values.length : typeof values} values for ${keys.length} keys; ` +

@@ -1,13 +1,12 @@
 import { CachedReader, type CachedReaderOptions } from '../cache/cached-feature-reader';
 import type { FeatureCache } from '../cache/feature-cache';
 import { NearCache } from '../cache/near-cache';
-import type { EncodedRow } from '../online-store/embedded/feature-value-codec';
 import { FeatureValueCodec } from '../online-store/embedded/feature-value-codec';
 import { onlineNamespace, type OnlineStore, type StoredRow } from '../online-store/online-store';
+import { encodedRowText, rowFromText } from '../online-store/row-text';
 import type { FeatureView } from '../spec/feature-manifest';
 import { perView } from '../spec/per-view';
 import { withDeadline } from './serving-errors';
-import { rowFromEncodedText, splitEncodedRow } from './row-json';
 
 /** Where a row came from: the cache, the store, or a stale cached copy served while the store was down or refreshing. */
 export type RowSource = 'cache' | 'store' | 'stale-cache';
@@ -153,25 +152,18 @@ export class FeatureReadPath {
     return results.map((r) => ({ row: r.value, source: r.source }));
   }
 
-  /** The cache's form of a row: the codec's JSON-safe encoding (Bytes as base64), positional by feature. */
+  /** The cache's form of a row: its text (row-text.ts), positional by feature, Bytes as base64. */
   encode(row: StoredRow, namespace: string): string {
-    return JSON.stringify(FeatureValueCodec.for(this.viewOf(namespace)).encodeRow(row));
+    return encodedRowText(FeatureValueCodec.for(this.viewOf(namespace)).encodeRow(row));
   }
 
   /**
-   * A cached row back. Text in the layout encode() writes is cut into cells rather than parsed:
-   * the REST body takes the cells' text as it is, and the values are parsed only if something asks
-   * for them (row-json.ts). Anything else is parsed whole (and throws when it is not a row).
+   * A cached row back: cut into cells rather than parsed (the REST body takes the cells' text as
+   * it is, and the values are parsed only if something asks for them); anything not in that
+   * layout is parsed whole, and throws when it is not a row.
    */
   decode(text: string, namespace: string): StoredRow {
-    const view = this.viewOf(namespace);
-    const codec = FeatureValueCodec.for(view);
-    const split = splitEncodedRow(text);
-    if (split !== undefined && split.cells.length === view.features.length) {
-      return rowFromEncodedText(split, codec);
-    }
-    const encoded = JSON.parse(text) as EncodedRow;
-    return { entityKey: encoded.entityKey, values: codec.decodeValues(encoded.values), eventTimestamp: new Date(encoded.eventTimeMs) };
+    return rowFromText(text, FeatureValueCodec.for(this.viewOf(namespace)));
   }
 
   private viewOf(namespace: string): FeatureView {

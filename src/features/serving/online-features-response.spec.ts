@@ -7,7 +7,7 @@ import { FeatureRegistry } from './feature-registry';
 import { parseOnlineFeaturesRequest } from './online-features-request';
 import { buildOnlineFeaturesResponse, writeOnlineFeaturesJson, type OnlineFeaturesResponse } from './online-features-response';
 import { FeatureValueCodec } from '../online-store/embedded/feature-value-codec';
-import { rowFromEncodedText, splitEncodedRow } from './row-json';
+import { rowFromEncodedText, splitEncodedRow } from '../online-store/row-text';
 
 /*
  * Units, no I/O: the REST route writes Feast's response as text (writeOnlineFeaturesJson), GraphQL

@@ -1,7 +1,8 @@
 import type { FeatureView } from '../spec/feature-manifest';
 import type { OnlineFeaturesRequest } from './online-features-request';
 import type { RowRead } from './feature-read-path';
-import { cellJson, featurePositions, hasRowJson, isoSeconds, rowJson, toJson, type JsonFeatureValue, type RowJson } from './row-json';
+import { isoSeconds, type RowJson } from '../online-store/row-text';
+import { cellJson, featurePositions, hasRowJson, rowJson, toJson, type JsonFeatureValue } from './row-json';
 
 /** Feast's field statuses (feast.serving.ServingService FieldStatus), as its feature server writes them. */
 export type FieldStatus = 'PRESENT' | 'NOT_FOUND' | 'NULL_VALUE' | 'OUTSIDE_MAX_AGE';

@@ -33,6 +33,11 @@ export class FeatureValueCodec {
     view.features.forEach((f, i) => this.index.set(f.name, i));
   }
 
+  /** Values per row: one per feature of the view. */
+  get featureCount(): number {
+    return this.view.features.length;
+  }
+
   /** Encodes a row or throws FeatureValueError naming the view, feature and entity. */
   encodeRow(row: OnlineRow): EncodedRow {
     const { entityKey } = row;
@@ -68,7 +73,7 @@ export class FeatureValueCodec {
     return out;
   }
 
-  /** Decodes a row from each value's JSON text, as the cached form's cells hold them (row-json.ts). */
+  /** Decodes a row from each value's JSON text, as a row's text holds them (row-text.ts). */
   decodeCells(cells: readonly string[]): Record<string, FeatureValue> {
     return this.decodeValues(JSON.parse(`[${cells.join(',')}]`) as EncodedValue[]);
   }

@@ -1,12 +1,12 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FeatureView } from '../spec/feature-manifest';
-import type { OnlineRow } from '../online-store/online-store';
-import { FeatureValueCodec } from '../online-store/embedded/feature-value-codec';
-import { rowFromEncodedText, splitEncodedRow } from './row-json';
+import type { OnlineRow } from './online-store';
+import { FeatureValueCodec } from './embedded/feature-value-codec';
+import { rowFromEncodedText, rowFromText, splitEncodedRow, TextRow } from './row-text';
 
 /*
- * Units, no I/O: the shared cache's text of a row is cut into cells without parsing them. Every
+ * Units, no I/O: a row's text (the shared cache's and the text stores' form) is cut into cells without parsing them. Every
  * cut must give exactly the JSON of each value, and any text not in the codec's layout must be
  * refused (the caller then parses it whole).
  */
@@ -97,5 +97,35 @@ describe('splitEncodedRow', () => {
     assert.deepEqual(row.values, codec.decodeValues(encoded.values));
     assert.deepEqual(row.values, codec.decodeValues(encoded.values));
     assert.equal(decodes, 1, 'parsed once');
+  });
+});
+
+describe('rowFromText', () => {
+  const row: OnlineRow = { entityKey: 'u1', eventTimestamp: new Date(1_700_000_000_000), values: { score: 0.5, label: 'x', avatar: new Uint8Array([1, 2]) } };
+
+  it('cuts text of the view\'s shape into a TextRow with the codec\'s values', () => {
+    const read = rowFromText(JSON.stringify(codec.encodeRow(row)), codec);
+    assert.ok(read instanceof TextRow);
+    assert.equal(read.entityKey, 'u1');
+    assert.equal(read.eventTimestamp.getTime(), row.eventTimestamp.getTime());
+    assert.deepEqual(read.values, codec.decodeValues(codec.encodeRow(row).values));
+  });
+
+  it('parses whole a row in another layout (keys reordered, spaces), with the same values', () => {
+    const encoded = codec.encodeRow(row);
+    const read = rowFromText(JSON.stringify({ values: encoded.values, eventTimeMs: encoded.eventTimeMs, entityKey: 'u1' }, null, 1), codec);
+    assert.ok(!(read instanceof TextRow));
+    assert.deepEqual(read.values, codec.decodeValues(encoded.values));
+    assert.equal(read.eventTimestamp.getTime(), encoded.eventTimeMs);
+  });
+
+  it('does not cut a row with another number of cells than the view has features', () => {
+    const encoded = codec.encodeRow(row);
+    const read = rowFromText(JSON.stringify({ ...encoded, values: encoded.values.slice(1) }), codec);
+    assert.ok(!(read instanceof TextRow));
+  });
+
+  it('throws on text that is not JSON', () => {
+    assert.throws(() => rowFromText('{"entityKey":', codec), SyntaxError);
   });
 });
