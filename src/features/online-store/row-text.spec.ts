@@ -71,6 +71,8 @@ describe('splitEncodedRow', () => {
       good.replace('"x"', '[[1]]'),
       good.replace('"x"', '{"a":1}'),
       good.replace('"x"', '"x\u0001"'),
+      good.replace('"x"', '"\\x"'),
+      good.replace('"x"', '"\\u00zz"'),
       JSON.stringify({ eventTimeMs: 0, entityKey: 'u1', values: [] }),
       JSON.stringify({ entityKey: 'u1', eventTimeMs: 1.5, values: [] }),
       JSON.stringify({ entityKey: 'u1', eventTimeMs: 0, values: [], extra: 1 }),

@@ -59,17 +59,19 @@ export class EntityNotFoundError extends Error {
 }
 
 /** Runs `work` with a deadline; on expiry rejects with StoreUnavailableError (the work is abandoned, not awaited). */
-export async function withDeadline<T>(work: Promise<T>, ms: number, store: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new StoreUnavailableError(store, `no answer within ${ms} ms`)), ms);
+export function withDeadline<T>(work: Promise<T>, ms: number, store: string): Promise<T> {
+  // One promise and one timer per call, no race: this wraps every store read, so its cost is per miss.
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new StoreUnavailableError(store, `no answer within ${ms} ms`)), ms);
+    work.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (e: unknown) => {
+        clearTimeout(timer);
+        reject(e instanceof StoreUnavailableError ? e : new StoreUnavailableError(store, e instanceof Error ? e.message : String(e)));
+      },
+    );
   });
-  try {
-    return await Promise.race([work, deadline]);
-  } catch (e) {
-    if (e instanceof StoreUnavailableError) throw e;
-    throw new StoreUnavailableError(store, e instanceof Error ? e.message : String(e));
-  } finally {
-    clearTimeout(timer);
-  }
 }
