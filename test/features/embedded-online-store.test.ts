@@ -4,12 +4,8 @@ import { spawnSync } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { open } from 'lmdb';
 import { EmbeddedOnlineStore } from '../../src/features/online-store/embedded/embedded-online-store';
-import { FeatureValueCodec } from '../../src/features/online-store/embedded/feature-value-codec';
-import { onlineNamespace } from '../../src/features/online-store/online-store';
-import { TextRow } from '../../src/features/online-store/row-text';
-import { contractRow as row, contractView, fullValues, onlineStoreContract, plainRow } from './online-store-contract';
+import { contractRow as row, contractView, onlineStoreContract } from './online-store-contract';
 
 let contractDir: string;
 onlineStoreContract('EmbeddedOnlineStore (LMDB in a temp dir)', {
@@ -62,53 +58,5 @@ describe('EmbeddedOnlineStore shared by processes', () => {
     await store.close();
     await assert.rejects(store.read(contractView('embedded'), ['x']), /closed/);
     await rm(dir, { recursive: true, force: true });
-  });
-});
-
-describe('EmbeddedOnlineStore row layout', () => {
-  it('keeps each row as its text and answers rows that carry their cells\' JSON, values decoded only when asked', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'stratum-online-text-'));
-    const view = contractView('embedded');
-    const store = await EmbeddedOnlineStore.open(dir);
-    try {
-      const written = row('t1', fullValues(3), '2024-05-01T12:00:00.250Z');
-      await store.write(view, [written]);
-      const [read] = await store.read(view, ['t1']);
-      assert.ok(read instanceof TextRow, 'a row cut from its stored text');
-      const encoded = FeatureValueCodec.for(view).encodeRow(written);
-      assert.deepEqual(read.json.cells, encoded.values.map((v) => (v === null ? null : JSON.stringify(v))));
-      assert.equal(read.json.stamp, '"2024-05-01T12:00:00.250Z"');
-      assert.deepEqual(plainRow(read), written);
-    } finally {
-      await store.close();
-      await rm(dir, { recursive: true, force: true });
-    }
-  });
-
-  it('still reads rows an earlier release kept as values ({ t, v }), and replaces them on the next write', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'stratum-online-legacy-'));
-    const view = contractView('embedded');
-    const old = row('old', fullValues(5), '2024-04-01T00:00:00Z');
-    const encoded = FeatureValueCodec.for(view).encodeRow(old);
-    const raw = open({ path: join(dir, 'features.lmdb'), compression: false });
-    await raw.put([onlineNamespace(view), 'old'], { t: encoded.eventTimeMs, v: encoded.values });
-    await raw.close();
-    const store = await EmbeddedOnlineStore.open(dir);
-    try {
-      const [read] = await store.read(view, ['old']);
-      assert.ok(!(read instanceof TextRow));
-      assert.deepEqual(plainRow(read), old);
-      // Newest-wins still compares with the old row's time: an older write is skipped, a newer one replaces it.
-      await store.write(view, [row('old', { s: 'older' }, '2024-03-01T00:00:00Z')]);
-      assert.deepEqual(plainRow((await store.read(view, ['old']))[0]), old);
-      const newer = row('old', fullValues(6), '2024-06-01T00:00:00Z');
-      await store.write(view, [newer]);
-      const [replaced] = await store.read(view, ['old']);
-      assert.ok(replaced instanceof TextRow);
-      assert.deepEqual(plainRow(replaced), newer);
-    } finally {
-      await store.close();
-      await rm(dir, { recursive: true, force: true });
-    }
   });
 });

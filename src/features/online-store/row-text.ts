@@ -3,11 +3,10 @@ import type { FeatureValue, StoredRow } from './online-store';
 
 /**
  * A row's text form: exactly `JSON.stringify` of the codec's EncodedRow,
- * `{"entityKey":"…","eventTimeMs":…,"values":[…]}`. The shared cache holds rows in this form, and
- * so do the embedded and Bigtable stores: each value's JSON is already what Feast's response
- * prints for it (numbers, strings, booleans, base64 for bytes, flat arrays of those), so a row read
- * as text is served by splicing its cells, never parsed and printed again, whether it came from
- * the cache or the store. That is what keeps a cache miss to its store round trip.
+ * `{"entityKey":"…","eventTimeMs":…,"values":[…]}`, as the shared cache holds rows. Each value's
+ * JSON is already what Feast's response prints for it (numbers, strings, booleans, base64 for
+ * bytes, flat arrays of those), so a row read as text is served by splicing its cells, never parsed
+ * and printed again.
  */
 export function encodedRowText(encoded: EncodedRow): string {
   return JSON.stringify(encoded);
@@ -41,44 +40,24 @@ export interface EncodedRowText {
 const STRING = String.raw`"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"`;
 const SCALAR = String.raw`-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|${STRING}|true|false|null`;
 const CELL = String.raw`(?:${SCALAR}|\[(?:(?:${SCALAR})(?:,(?:${SCALAR}))*)?\])`;
-/** The start of `JSON.stringify` of the codec's EncodedRow: key, event time, and the opening of the values array. */
-const HEAD = new RegExp(String.raw`^\{"entityKey":(${STRING}),"eventTimeMs":(-?\d+),"values":\[`);
-/** One cell at a position (sticky): the alternatives differ in their first character, so a match is one whole cell. */
-const CELL_AT = new RegExp(CELL, 'y');
-/** What closes the text after the last cell. */
-const TAIL = ']}';
+/** `JSON.stringify` of the codec's EncodedRow, whole: key, event time, and the values array checked cell by cell. */
+const ENCODED_ROW = new RegExp(String.raw`^\{"entityKey":(${STRING}),"eventTimeMs":(-?\d+),"values":\[((?:${CELL}(?:,${CELL})*)?)\]\}$`);
+/** The cells of a values array that ENCODED_ROW accepted: each match is one whole cell (the alternatives differ in their first character). */
+const CELLS = new RegExp(CELL, 'g');
 
 /**
- * Cuts a row's text (encodedRowText) into its parts without parsing the values, in one pass: the
- * head, then cell after cell, each checked against the grammar of the codec's JSON forms, with a
- * comma between them and `]}` after the last. Text not in exactly that layout gives undefined and
- * the caller parses it instead; so a cell spliced into a response is always valid JSON.
+ * Cuts a row's text (encodedRowText) into its parts without parsing the values. Text not in
+ * exactly that layout, checked against the grammar of the codec's JSON forms, gives undefined and
+ * the caller parses it instead; so a cell spliced into a response is always valid JSON. Two
+ * regular expressions rather than one pass cell by cell: `match` with /g makes only the cells'
+ * strings, where a sticky exec per cell makes a match array each (measured: faster alone, but
+ * its garbage lengthened the p99 of cache hits by half).
  */
 export function splitEncodedRow(text: string): EncodedRowText | undefined {
-  const head = HEAD.exec(text);
-  if (head === null) return undefined;
-  const cells: string[] = [];
-  let at = head[0].length;
-  if (text.startsWith(TAIL, at)) return at + TAIL.length === text.length ? row(head, cells) : undefined;
-  for (;;) {
-    CELL_AT.lastIndex = at;
-    const cell = CELL_AT.exec(text);
-    if (cell === null) return undefined;
-    cells.push(cell[0]);
-    at = CELL_AT.lastIndex;
-    const next = text.charCodeAt(at);
-    if (next === COMMA) {
-      at++;
-      continue;
-    }
-    return text.startsWith(TAIL, at) && at + TAIL.length === text.length ? row(head, cells) : undefined;
-  }
-}
-
-const COMMA = 0x2c;
-
-function row(head: RegExpExecArray, cells: string[]): EncodedRowText {
-  return { entityKey: JSON.parse(head[1]!) as string, eventTimeMs: Number(head[2]), cells };
+  const match = ENCODED_ROW.exec(text);
+  if (match === null) return undefined;
+  const values = match[3]!;
+  return { entityKey: JSON.parse(match[1]!) as string, eventTimeMs: Number(match[2]), cells: values === '' ? [] : values.match(CELLS)! };
 }
 
 /**

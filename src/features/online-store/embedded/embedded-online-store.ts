@@ -3,16 +3,13 @@ import { join } from 'node:path';
 import { open, type RootDatabase } from 'lmdb';
 import type { FeatureView } from '../../spec/feature-manifest';
 import { OnlineStore, onlineNamespace, type OnlineRow, type StoredRow } from '../online-store';
-import { encodedRowText, rowFromText } from '../row-text';
 import { FeatureValueCodec, type EncodedValue } from './feature-value-codec';
 
-/**
- * A row as stored: its event time (epoch ms, for newest-wins) and its text (row-text.ts), which a
- * read hands on as it is, cut into cells: the REST body splices them, as it does a cache hit's.
- * Rows of earlier releases hold their values (`v`, one per feature in the view's order) instead
- * of the text, and still read.
- */
-type StoredValue = { t: number; j: string } | { t: number; v: EncodedValue[] };
+/** A row as stored: event time (epoch ms) and one value per feature in the view's order. */
+interface StoredValue {
+  t: number;
+  v: EncodedValue[];
+}
 
 /** Keys: [namespace, entity key] for rows, [WATERMARKS, namespace] for watermarks. */
 type Key = [string, string];
@@ -56,7 +53,7 @@ export class EmbeddedOnlineStore extends OnlineStore {
         const key: Key = [ns, row.entityKey];
         const current = this.db.get(key) as StoredValue | undefined;
         // Newest wins: an older event never overwrites a fresher one (late materialize vs push).
-        if (current === undefined || row.eventTimeMs >= current.t) this.db.put(key, { t: row.eventTimeMs, j: encodedRowText(row) });
+        if (current === undefined || row.eventTimeMs >= current.t) this.db.put(key, { t: row.eventTimeMs, v: row.values });
       }
     });
   }
@@ -71,9 +68,7 @@ export class EmbeddedOnlineStore extends OnlineStore {
     // Synchronous gets from the memory map: microseconds each, no I/O wait on the event loop.
     return entityKeys.map((entityKey) => {
       const stored = this.db.get([ns, entityKey]) as StoredValue | undefined;
-      if (stored === undefined) return undefined;
-      if ('j' in stored) return rowFromText(stored.j, codec);
-      return { entityKey, values: codec.decodeValues(stored.v), eventTimestamp: new Date(stored.t) };
+      return stored === undefined ? undefined : { entityKey, values: codec.decodeValues(stored.v), eventTimestamp: new Date(stored.t) };
     });
   }
 
