@@ -73,9 +73,9 @@ const { values: args } = parseArgs({
   },
 });
 if (args.help) {
-  console.log(`npm run bench:serving -- [options]   (about 6 minutes; starts redis-server and both emulators itself)
+  console.log(`npm run bench:serving -- [options]   (about 7.5 minutes; starts redis-server and both emulators itself)
 
-  --quick                    shorter runs (about 2.5 minutes)
+  --quick                    shorter runs (about 3 minutes)
   --stores LIST              embedded,bigtable,spanner (default: all)
   --connections N            concurrent keep-alive connections (default 10)
   --duration MS, --warmup MS per scenario (default 2500 and 750; 1200 and 400 with --quick)
