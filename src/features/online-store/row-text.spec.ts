@@ -6,7 +6,7 @@ import { FeatureValueCodec } from './embedded/feature-value-codec';
 import { rowFromEncodedText, rowFromText, splitEncodedRow, TextRow } from './row-text';
 
 /*
- * Units, no I/O: a row's text (the shared cache's and the text stores' form) is cut into cells without parsing them. Every
+ * Units, no I/O: a row's text (the shared cache's form) is cut into cells without parsing them. Every
  * cut must give exactly the JSON of each value, and any text not in the codec's layout must be
  * refused (the caller then parses it whole).
  */
