@@ -87,6 +87,15 @@ describe('writeOnlineFeaturesJson', () => {
     assert.deepEqual(parsed.results[7]!.statuses[1], 'NULL_VALUE');
   });
 
+  it('writes the same text for a few rows read for this request alone (joined from their cells) as for many (built, then serialized)', () => {
+    const few = { features: ALL_USER_FEATURES, entities: { user_id: ['u1', 'u2', 'u3'] } };
+    const fewRead = both(few, new Map([['user_features', [read(fresh), read(withNulls), read(expired)]]]));
+    assert.equal(fewRead.text, JSON.stringify(fewRead.object));
+    const manyKeys = Array.from({ length: 12 }, (_, i) => `u${i}`);
+    const many = both({ features: ALL_USER_FEATURES, entities: { user_id: manyKeys } }, new Map([['user_features', manyKeys.map((_, i) => read([fresh, withNulls, expired][i % 3]))]]));
+    assert.equal(many.text, JSON.stringify(many.object));
+  });
+
   it('matches with full feature names, two views and two entity columns (Feast order: entity columns first)', () => {
     // One view's rows from the near cache (shared), the other's decoded for this request alone.
     const reads = new Map([
