@@ -4,7 +4,7 @@ import type { SpannerStoreSettings } from '../../src/config/serving-config';
 import type { FeatureField, FeatureView } from '../../src/features/spec/feature-manifest';
 import { FeatureValueError } from '../../src/features/online-store/feature-value-error';
 import type { FeatureValue, OnlineRow } from '../../src/features/online-store/online-store';
-import { ensureEmulatorInstanceAndDatabase, openSpannerConnection } from '../../src/features/online-store/spanner/spanner-client';
+import { ensureEmulatorInstanceAndDatabase, openSpannerConnection, READ_OPTIONS, readSingleUse } from '../../src/features/online-store/spanner/spanner-client';
 import { featureTableName } from '../../src/features/online-store/spanner/spanner-feature-schema';
 import { spannerSchemaStatements } from '../../src/features/online-store/spanner/spanner-migration';
 import { SpannerOnlineStore } from '../../src/features/online-store/spanner/spanner-online-store';
@@ -121,6 +121,31 @@ describe('SpannerOnlineStore (Spanner emulator)', () => {
       const written = !key.endsWith('-missing') && Number(key.slice(1)) % 2 === 0;
       assert.equal(r?.entityKey, written ? key : undefined, `position ${i} (${key})`);
     });
+  });
+
+  it('reads in a single-use transaction: one StreamingRead and no BeginTransaction, where Table#read makes both', async () => {
+    await store.write(view(), [row('su1', { i32: 7 })]);
+    const connection = openSpannerConnection(settings);
+    try {
+      const table = featureTableName(view());
+      const request = { keys: ['su1'], columns: ['entity_key', 'i32'], ...READ_OPTIONS };
+      await readSingleUse(connection.database, table, request, { strong: true }); // creates the gRPC client counted below
+      // Count the RPCs the real client sends, at its gapic client (no stub: the calls go on to the emulator).
+      const gapic = connection.spanner.clients_.get('SpannerClient') as Record<string, (...args: unknown[]) => unknown>;
+      const calls: string[] = [];
+      for (const method of ['beginTransaction', 'streamingRead']) {
+        const real = gapic[method]!;
+        gapic[method] = (...args: unknown[]) => (calls.push(method), real.apply(gapic, args));
+      }
+      const rows = await readSingleUse(connection.database, table, request, { strong: true });
+      assert.deepEqual(rows, [{ entity_key: 'su1', i32: 7 }]);
+      assert.deepEqual(calls, ['streamingRead']);
+      calls.length = 0;
+      await connection.database.table(table).read(request, { strong: true });
+      assert.deepEqual(calls, ['beginTransaction', 'streamingRead'], 'the count sees what Table#read sends');
+    } finally {
+      await connection.close();
+    }
   });
 
   it('keeps the newest row by event time across calls and within a batch', async () => {

@@ -2,7 +2,7 @@ import { Spanner, type Database } from '@google-cloud/spanner';
 import type { SpannerStoreSettings } from '../../../config/serving-config';
 import type { FeatureView } from '../../spec/feature-manifest';
 import { OnlineStore, onlineNamespace, type OnlineRow, type StoredRow } from '../online-store';
-import { databasePath, GRPC_NOT_FOUND, grpcCode, openSpannerConnection, READ_OPTIONS, type SpannerConnectionOptions, readBoundFor } from './spanner-client';
+import { databasePath, GRPC_NOT_FOUND, grpcCode, openSpannerConnection, READ_OPTIONS, readSingleUse, type SpannerConnectionOptions, readBoundFor } from './spanner-client';
 import { SpannerFeatureCodec, type SpannerJsonRow } from './spanner-feature-codec';
 import { ENTITY_KEY_COLUMN, EVENT_TIMESTAMP_COLUMN, featureTableName, MATERIALIZATION_COLUMNS, MATERIALIZATION_TABLE } from './spanner-feature-schema';
 import { migrateSpanner, type SpannerMigrationResult } from './spanner-migration';
@@ -100,8 +100,8 @@ export class SpannerOnlineStore extends OnlineStore {
     const codec = codecFor(view);
     const keys = [...new Set(entityKeys)];
     this.stats.reads++;
-    const [rows] = await this.translateErrors(view, () =>
-      this.database.table(featureTableName(view)).read({ keys, columns: [...codec.columns], ...READ_OPTIONS }, this.readBound),
+    const rows = await this.translateErrors(view, () =>
+      readSingleUse(this.database, featureTableName(view), { keys, columns: [...codec.columns], ...READ_OPTIONS }, this.readBound),
     );
     const byKey = new Map<string, StoredRow>();
     for (const row of rows as SpannerJsonRow[]) {

@@ -1,6 +1,6 @@
 import { Spanner, type Database } from '@google-cloud/spanner';
 import type { SpannerStoreSettings } from '../../../config/serving-config';
-import { databasePath, GRPC_NOT_FOUND, grpcCode, openSpannerConnection, READ_OPTIONS, type SpannerConnectionOptions, readBoundFor } from '../../online-store/spanner/spanner-client';
+import { databasePath, GRPC_NOT_FOUND, grpcCode, openSpannerConnection, READ_OPTIONS, readSingleUse, type SpannerConnectionOptions, readBoundFor } from '../../online-store/spanner/spanner-client';
 import { UserDataStore, type UserInteraction, type UserPreferences } from '../user-data-store';
 import { checkInteractions, checkLimit, checkPreferences, checkUserId, checkUserIds } from '../user-data-validation';
 import { USER_INTERACTIONS_TABLE, USER_PREFERENCES_COLUMNS, USER_PREFERENCES_TABLE } from './spanner-user-data-schema';
@@ -41,8 +41,8 @@ export class SpannerUserDataStore extends UserDataStore {
     checkUserIds(userIds);
     if (userIds.length === 0) return [];
     this.stats.reads++;
-    const [rows] = await this.translateErrors(() =>
-      this.database.table(USER_PREFERENCES_TABLE).read({ keys: [...new Set(userIds)], columns: [...USER_PREFERENCES_COLUMNS], ...READ_OPTIONS }, this.readBound),
+    const rows = await this.translateErrors(() =>
+      readSingleUse(this.database, USER_PREFERENCES_TABLE, { keys: [...new Set(userIds)], columns: [...USER_PREFERENCES_COLUMNS], ...READ_OPTIONS }, this.readBound),
     );
     const byId = new Map<string, UserPreferences>();
     for (const row of rows as Row[]) {
