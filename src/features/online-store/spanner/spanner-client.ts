@@ -25,10 +25,10 @@ export const READ_OPTIONS = {
 /**
  * One read in a single-use read-only transaction: ONE StreamingRead RPC, as the client's own
  * `database.run` does for queries. `Table#read` instead takes a multi-use snapshot, which costs a
- * BeginTransaction round trip before every read and leaves that transaction open (the emulator
- * keeps them, and its reads slowed from 2 to 10 ms over 30 s of single reads). The session comes
- * from the client's session factory and goes back to it; a session the server no longer knows
- * ("Session not found") is retried once on another, as `getSnapshot` does.
+ * BeginTransaction round trip before every read (and leaves that transaction open). The session
+ * comes from the client's session factory (`sessionFactory_`, public in its typings; the same one
+ * `database.run` uses) and goes back to it; a session the server no longer knows ("Session not
+ * found") is retried once on another, as `getSnapshot` does.
  */
 export function readSingleUse(database: Database, table: string, request: ReadRequest, bound: { strong: true } | { exactStaleness: number }): Promise<unknown[]> {
   const factory = database.sessionFactory_;
