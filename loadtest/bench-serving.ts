@@ -171,7 +171,7 @@ async function seed(port: number, serving: FeatureServing): Promise<void> {
 async function measure(target: RunningApp, s: Scenario, cache: CacheMode, store: StoreKind, ratePerSec?: number): Promise<ScenarioRow> {
   const { port, serving } = target;
   const requests = scenarioRequests(s.transport, s.shape, cache === 'redis-ttl0' ? MISS_POOL : HIT_POOL);
-  const stats = serving.reader.stats;
+  const stats = serving.readPath.cached.stats;
   const before = { ...stats };
   const nearBefore = serving.readPath.near?.hits ?? 0;
   const load = () => runLoad({ port, requests, connections: s.connections, warmupMs, durationMs, ratePerSec });
@@ -184,7 +184,7 @@ async function measure(target: RunningApp, s: Scenario, cache: CacheMode, store:
     result = profile.value;
     log(`    profile of the server thread: ${file}\n${profile.top.map((l) => `      ${l}\n`).join('')}`);
   }
-  await serving.reader.whenIdle();
+  await serving.readPath.cached.whenIdle();
   const problem = result.errors > 0 ? `${result.errors} errors; first: ${result.firstErrorBody}` : checkBody(s.transport, s.shape, result.firstOkBody);
   if (problem) throw new Error(`${store} ${cache} ${s.transport} ${s.shape}: ${problem}`);
   // Keys answered in process (near cache) count as hits, as do the shared cache's.

@@ -30,7 +30,7 @@ export class ServingMetrics {
   /** The Prometheus text exposition format (version 0.0.4). */
   render(): string {
     if (this.serving === undefined) return '';
-    const stats = this.serving.reader.stats;
+    const stats = this.serving.readPath.cached.stats;
     const label = `{store="${this.store}"}`;
     const counter = (name: string, help: string, value: number) => `# HELP ${name} ${help}\n# TYPE ${name} counter\n${name}${label} ${value}\n`;
     const reads = 'stratum_online_store_read_duration_seconds';

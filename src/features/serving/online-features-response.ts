@@ -2,7 +2,8 @@ import type { FeatureView } from '../spec/feature-manifest';
 import type { OnlineFeaturesRequest } from './online-features-request';
 import type { RowRead } from './feature-read-path';
 import { isoSeconds, type RowJson } from '../online-store/row-text';
-import { cellJson, featurePositions, hasRowJson, rowJson, toJson, type JsonFeatureValue } from './row-json';
+import { FeatureValueCodec } from '../online-store/embedded/feature-value-codec';
+import { cellJson, hasRowJson, rowJson, toJson, type JsonFeatureValue } from './row-json';
 
 /** Feast's field statuses (feast.serving.ServingService FieldStatus), as its feature server writes them. */
 export type FieldStatus = 'PRESENT' | 'NOT_FOUND' | 'NULL_VALUE' | 'OUTSIDE_MAX_AGE';
@@ -120,10 +121,10 @@ export function writeOnlineFeaturesJson(request: OnlineFeaturesRequest, reads: M
       else served[i] = json;
     }
     const stampList = stamps.join(',');
-    const positions = featurePositions(view);
+    const codec = FeatureValueCodec.for(view);
     for (const feature of features) {
       names.push(request.fullFeatureNames ? `${view.name}__${feature.name}` : feature.name);
-      const at = positions.get(feature.name)!;
+      const at = codec.positionOf(feature.name)!;
       const values = new Array<string>(n);
       const statuses = new Array<string>(n);
       for (let i = 0; i < n; i++) {

@@ -1,9 +1,8 @@
 import { existsSync } from 'node:fs';
 import type { ServingSettings } from '../../config/serving-config';
 import type { SemanticEngine } from '../../semantic/semantic-engine';
-import { CachedReader } from '../cache/cached-feature-reader';
 import type { FeatureCache } from '../cache/feature-cache';
-import type { OnlineStore, StoredRow } from '../online-store/online-store';
+import type { OnlineStore } from '../online-store/online-store';
 import { openServingStores } from '../online-store/open-online-store';
 import { PopularItems } from '../recommendations/popular-items';
 import { RecommendationService, type ItemAvailability } from '../recommendations/recommendation-service';
@@ -20,7 +19,6 @@ export interface FeatureServing {
   registry: FeatureRegistry;
   store: OnlineStore;
   cache: FeatureCache;
-  reader: CachedReader<StoredRow>;
   readPath: FeatureReadPath;
   server: FeatureServer;
   recommendationStore: RecommendationStore;
@@ -104,7 +102,6 @@ export async function openFeatureServing(settings: ServingSettings, deps: Servin
     registry,
     store,
     cache,
-    reader: readPath.cached,
     readPath,
     server,
     recommendationStore,

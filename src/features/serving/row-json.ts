@@ -1,7 +1,5 @@
 import type { FeatureValue, StoredRow } from '../online-store/online-store';
 import { isoSeconds, TextRow, type RowJson } from '../online-store/row-text';
-import type { FeatureView } from '../spec/feature-manifest';
-import { perView } from '../spec/per-view';
 
 /*
  * The JSON text of rows' cells for the REST body (RowJson, online-store/row-text.ts). Rows read as
@@ -31,9 +29,6 @@ export function cellJson(json: RowJson, row: StoredRow, at: number, feature: str
   const known = json.cells[at];
   return known !== undefined ? known : (json.cells[at] = valueJson(row.values[feature]));
 }
-
-/** Position of each feature in its view, for RowJson.cells. */
-export const featurePositions = perView((view: FeatureView) => new Map(view.features.map((f, i) => [f.name, i])));
 
 /** A value's JSON text (null when the value is null), as JSON.stringify(toJson(value)) writes it; scalars without the call. */
 function valueJson(value: FeatureValue | undefined): string | null {

@@ -51,7 +51,7 @@ export class BigtableCellCodec {
   private readonly dtypes: readonly FeatureDtype[];
 
   constructor(private readonly view: FeatureView) {
-    this.checks = new FeatureValueCodec(view);
+    this.checks = FeatureValueCodec.for(view);
     this.dtypes = view.features.map((f) => f.dtype);
   }
 

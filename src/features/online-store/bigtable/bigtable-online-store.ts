@@ -223,7 +223,6 @@ export class BigtableOnlineStore extends OnlineStore {
     return family;
   }
 
-
   private assertOpen(): void {
     if (this.closed) throw new Error('the Bigtable online store is closed');
   }

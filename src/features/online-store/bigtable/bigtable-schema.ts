@@ -21,19 +21,6 @@ export interface TableInitReport {
  * are. Safe to run again and from two processes at once (ALREADY_EXISTS counts as done).
  * Admin calls: for `stratum online-store init` only, never on the request path.
  */
-/**
- * ensureTable on `tableId` of the configured instance, with the given client or one created (and
- * closed) for the call: what each Bigtable store's `init` does.
- */
-export async function initTable(settings: BigtableStoreSettings, tableId: string, families: readonly FamilySpec[], client?: Bigtable): Promise<TableInitReport> {
-  const used = client ?? createBigtableClient(settings);
-  try {
-    return await ensureTable(used.instance(settings.instanceId).table(tableId), families);
-  } finally {
-    if (client === undefined) await used.close();
-  }
-}
-
 export async function ensureTable(table: Table, families: readonly FamilySpec[]): Promise<TableInitReport> {
   const wanted = dedupe(families);
   const [exists] = await table.exists();
@@ -56,6 +43,19 @@ export async function ensureTable(table: Table, families: readonly FamilySpec[])
     }
   }
   return { table: table.id, createdTable: false, createdFamilies };
+}
+
+/**
+ * ensureTable on `tableId` of the configured instance, with the given client or one created (and
+ * closed) for the call: what each Bigtable store's `init` does.
+ */
+export async function initTable(settings: BigtableStoreSettings, tableId: string, families: readonly FamilySpec[], client?: Bigtable): Promise<TableInitReport> {
+  const used = client ?? createBigtableClient(settings);
+  try {
+    return await ensureTable(used.instance(settings.instanceId).table(tableId), families);
+  } finally {
+    if (client === undefined) await used.close();
+  }
 }
 
 /**

@@ -98,7 +98,6 @@ export class EmbeddedOnlineStore extends OnlineStore {
     await this.db.close();
   }
 
-
   private assertOpen(): void {
     if (this.closed) throw new Error('the embedded online store is closed');
   }

@@ -38,6 +38,11 @@ export class FeatureValueCodec {
     return this.view.features.length;
   }
 
+  /** The position of a feature of the view among a row's values (undefined when the view has no such feature). */
+  positionOf(feature: string): number | undefined {
+    return this.index.get(feature);
+  }
+
   /** Encodes a row or throws FeatureValueError naming the view, feature and entity. */
   encodeRow(row: OnlineRow): EncodedRow {
     const { entityKey } = row;
