@@ -5,6 +5,7 @@ import { EmbeddedOnlineStore } from '../../src/features/online-store/embedded/em
 import { OnlineStore, type OnlineRow, type StoredRow } from '../../src/features/online-store/online-store';
 import { MemoryLruCache } from '../../src/features/cache/memory-lru-cache';
 import { FeatureReadPath } from '../../src/features/serving/feature-read-path';
+import { TextRow } from '../../src/features/online-store/row-text';
 import { CountingCache } from '../support/counting-cache';
 import { scratchDir } from '../support/scratch-dir';
 
@@ -18,6 +19,8 @@ import { scratchDir } from '../support/scratch-dir';
 /** The embedded store, its reads counted; a read can be held after it has read the store. */
 class GatedStore extends OnlineStore {
   readonly reads: string[][] = [];
+  /** Answer rows as plain objects, as the cloud stores do, instead of the embedded store's TextRows. */
+  plainRows = false;
   private gate: Promise<void> | undefined;
   private entered: (() => void) | undefined;
 
@@ -30,7 +33,7 @@ class GatedStore extends OnlineStore {
     const rows = await this.inner.read(view, keys);
     this.entered?.();
     if (this.gate) await this.gate;
-    return rows;
+    return this.plainRows ? rows.map((row) => row && { entityKey: row.entityKey, values: row.values, eventTimestamp: row.eventTimestamp }) : rows;
   }
   write(view: FeatureView, rows: readonly OnlineRow[]): Promise<void> {
     return this.inner.write(view, rows);
@@ -140,4 +143,25 @@ describe('FeatureReadPath near cache', () => {
     assert.equal(await score('u2'), 2, 'the next read sees the push');
     assert.equal(store.reads.length, 2);
   });
+
+  it('caches a row the store read as text as that text, and a row of another store by encoding it', async () => {
+    const { cache, readPath, view, put } = setUp();
+    await put('u5', 0.25);
+    const [read] = await readPath.read(view, ['u5']);
+    await readPath.cached.whenIdle();
+    const [stored] = await inner.read(view, ['u5']);
+    assert.ok(stored instanceof TextRow);
+    assert.deepEqual(cache.msets.at(-1)!.map((e) => [e.key, e.value]), [[`${FeatureReadPath.namespace(view)}:u5`, `+${stored.text}`]], 'the stored text, as it is');
+    assert.equal(read!.row?.values.score, 0.25);
+
+    // A store answering plain rows (Bigtable, Spanner): its rows are encoded for the cache, to the same text.
+    const plainStore = new GatedStore(inner);
+    plainStore.plainRows = true;
+    const plain = new FeatureReadPath(plainStore, cache, { storeName: 'plain', timeoutMs: 5000, ttlMs: () => 60_000, negativeTtlMs: 60_000 });
+    await cache.del([`${FeatureReadPath.namespace(view)}:u5`]);
+    await plain.read(view, ['u5']);
+    await plain.cached.whenIdle();
+    assert.equal(cache.msets.at(-1)![0]!.value, `+${stored.text}`);
+  });
 });
+

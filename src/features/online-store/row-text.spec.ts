@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { FeatureView } from '../spec/feature-manifest';
 import type { OnlineRow } from './online-store';
 import { FeatureValueCodec } from './embedded/feature-value-codec';
-import { rowFromEncodedText, rowFromText, splitEncodedRow, TextRow } from './row-text';
+import { eventTimeOfText, rowFromEncodedText, rowFromText, splitEncodedRow, TextRow } from './row-text';
 
 /*
  * Units, no I/O: a row's text (the shared cache's form) is cut into cells without parsing them. Every
@@ -106,8 +106,10 @@ describe('rowFromText', () => {
   const row: OnlineRow = { entityKey: 'u1', eventTimestamp: new Date(1_700_000_000_000), values: { score: 0.5, label: 'x', avatar: new Uint8Array([1, 2]) } };
 
   it('cuts text of the view\'s shape into a TextRow with the codec\'s values', () => {
-    const read = rowFromText(JSON.stringify(codec.encodeRow(row)), codec);
+    const text = JSON.stringify(codec.encodeRow(row));
+    const read = rowFromText(text, codec);
     assert.ok(read instanceof TextRow);
+    assert.equal(read.text, text, 'it keeps its text, for the cache');
     assert.equal(read.entityKey, 'u1');
     assert.equal(read.eventTimestamp.getTime(), row.eventTimestamp.getTime());
     assert.deepEqual(read.values, codec.decodeValues(codec.encodeRow(row).values));
@@ -129,5 +131,20 @@ describe('rowFromText', () => {
 
   it('throws on text that is not JSON', () => {
     assert.throws(() => rowFromText('{"entityKey":', codec), SyntaxError);
+  });
+});
+
+describe('eventTimeOfText', () => {
+  it('reads the event time of 200 random rows\' text, nasty entity keys and negative times included', () => {
+    const next = random(7);
+    for (let i = 0; i < 200; i++) {
+      const encoded = codec.encodeRow(randomRow(next, i));
+      const eventTimeMs = i % 10 === 0 ? -encoded.eventTimeMs : encoded.eventTimeMs;
+      assert.equal(eventTimeOfText(JSON.stringify({ ...encoded, eventTimeMs })), eventTimeMs);
+    }
+  });
+
+  it('parses text in another layout whole', () => {
+    assert.equal(eventTimeOfText('{ "values": [], "eventTimeMs": 42, "entityKey": "u" }'), 42);
   });
 });

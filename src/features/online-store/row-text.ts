@@ -31,6 +31,8 @@ export function isoSeconds(date: Date): string {
 
 /** A row's text cut into its parts: the entity key, the event time, and each value's JSON text. */
 export interface EncodedRowText {
+  /** The whole text, as cut. */
+  text: string;
   entityKey: string;
   eventTimeMs: number;
   cells: string[];
@@ -57,7 +59,16 @@ export function splitEncodedRow(text: string): EncodedRowText | undefined {
   const match = ENCODED_ROW.exec(text);
   if (match === null) return undefined;
   const values = match[3]!;
-  return { entityKey: JSON.parse(match[1]!) as string, eventTimeMs: Number(match[2]), cells: values === '' ? [] : values.match(CELLS)! };
+  return { text, entityKey: JSON.parse(match[1]!) as string, eventTimeMs: Number(match[2]), cells: values === '' ? [] : values.match(CELLS)! };
+}
+
+/** The start of a row's text, up to its event time. */
+const EVENT_TIME = new RegExp(String.raw`^\{"entityKey":${STRING},"eventTimeMs":(-?\d+),`);
+
+/** A row's event time (epoch ms) from its text, without cutting the cells (the embedded store's newest-wins check). */
+export function eventTimeOfText(text: string): number {
+  const match = EVENT_TIME.exec(text);
+  return match !== null ? Number(match[1]) : (JSON.parse(text) as EncodedRow).eventTimeMs;
 }
 
 /**
@@ -79,16 +90,21 @@ export function rowFromText(text: string, codec: FeatureValueCodec): StoredRow {
  * short-lived WeakMap entries lengthen every young-generation GC.
  */
 export class TextRow implements StoredRow {
+  readonly entityKey: string;
   readonly eventTimestamp: Date;
   readonly json: RowJson;
+  /** The row's whole text (encodedRowText's layout): what the shared cache stores for it, as it is. */
+  readonly text: string;
+  private readonly cells: string[];
   private decoded: Record<string, FeatureValue> | undefined;
 
   constructor(
-    readonly entityKey: string,
-    eventTimeMs: number,
-    private readonly cells: string[],
+    { text, entityKey, eventTimeMs, cells }: EncodedRowText,
     private readonly codec: Pick<FeatureValueCodec, 'decodeCells'>,
   ) {
+    this.text = text;
+    this.entityKey = entityKey;
+    this.cells = cells;
     this.eventTimestamp = new Date(eventTimeMs);
     this.json = { stamp: JSON.stringify(isoSeconds(this.eventTimestamp)), cells: cells.map((cell) => (cell === 'null' ? null : cell)) };
   }
@@ -99,5 +115,5 @@ export class TextRow implements StoredRow {
 }
 
 export function rowFromEncodedText(split: EncodedRowText, codec: Pick<FeatureValueCodec, 'decodeCells'>): StoredRow {
-  return new TextRow(split.entityKey, split.eventTimeMs, split.cells, codec);
+  return new TextRow(split, codec);
 }

@@ -3,7 +3,7 @@ import type { FeatureCache } from '../cache/feature-cache';
 import { NearCache } from '../cache/near-cache';
 import { FeatureValueCodec } from '../online-store/embedded/feature-value-codec';
 import { onlineNamespace, type OnlineStore, type StoredRow } from '../online-store/online-store';
-import { encodedRowText, rowFromText } from '../online-store/row-text';
+import { encodedRowText, rowFromText, TextRow } from '../online-store/row-text';
 import type { FeatureView } from '../spec/feature-manifest';
 import { perView } from '../spec/per-view';
 import { withDeadline } from './serving-errors';
@@ -152,8 +152,9 @@ export class FeatureReadPath {
     return results.map((r) => ({ row: r.value, source: r.source }));
   }
 
-  /** The cache's form of a row: its text (row-text.ts), positional by feature, Bytes as base64. */
+  /** The cache's form of a row: its text (row-text.ts), positional by feature, Bytes as base64; a row read as text is cached as it was read. */
   encode(row: StoredRow, namespace: string): string {
+    if (row instanceof TextRow) return row.text;
     return encodedRowText(FeatureValueCodec.for(this.viewOf(namespace)).encodeRow(row));
   }
 
