@@ -87,6 +87,9 @@ const MISSING = '-';
 
 const noop = () => undefined;
 
+/** The items of `list` at `positions`, in that order. */
+const pick = <T>(list: readonly T[], positions: readonly number[]): T[] => positions.map((i) => list[i]!);
+
 /**
  * Cache-aside for the read path, independent of what is cached (feature rows, recommendation
  * lists). Per `read` call: ONE cache mget for all keys, ONE `load` for every key the cache did not
@@ -131,20 +134,22 @@ export class CachedReader<V> {
   async read(namespace: string, keys: readonly string[], load: StoreLoader<V>): Promise<CachedResult<V>[]> {
     if (keys.length === 0) return [];
     const unique = [...new Set(keys)];
-    const hits = await this.lookup(unique.map((key) => this.cacheKey(namespace, key)));
+    const cacheKeys = unique.map((key) => this.cacheKey(namespace, key));
+    const hits = await this.lookup(cacheKeys);
     const cacheUp = hits !== undefined;
     const now = this.now();
     const results = new Map<string, CachedResult<V>>();
     const staleOnError = new Map<string, V | undefined>();
-    const toLoad: string[] = [];
-    const toRefresh: string[] = [];
+    /** Positions in `unique` of the keys to load, and of those to refresh in the background. */
+    const toLoad: number[] = [];
+    const toRefresh: number[] = [];
 
     unique.forEach((key, i) => {
       const hit = hits?.[i];
       const cached = hit === undefined ? undefined : this.decodeHit(hit, namespace);
       if (hit === undefined || cached === undefined) {
         this.stats.misses++;
-        toLoad.push(key);
+        toLoad.push(i);
       } else if (now < hit.freshUntil) {
         this.stats.hits++;
         if (cached.value === undefined) this.stats.negativeHits++;
@@ -152,33 +157,41 @@ export class CachedReader<V> {
       } else if ((this.options.serveStale ?? 'while-revalidate') === 'while-revalidate') {
         this.stats.staleHits++;
         results.set(key, { value: cached.value, source: 'stale-cache' });
-        toRefresh.push(key);
+        toRefresh.push(i);
       } else {
         staleOnError.set(key, cached.value);
-        toLoad.push(key);
+        toLoad.push(i);
       }
     });
 
     // Both start synchronously after the lookup, so a concurrent read finds these loads in flight.
-    if (toRefresh.length > 0) this.refresh(namespace, toRefresh, load, cacheUp);
+    if (toRefresh.length > 0) this.refresh(namespace, pick(unique, toRefresh), pick(cacheKeys, toRefresh), load, cacheUp);
     if (toLoad.length === 0) return keys.map((key) => results.get(key)!);
 
-    const flights = this.loadShared(namespace, toLoad, load, cacheUp);
-    // Usually one batch (this read's own load), more when some keys joined other reads' loads.
-    const batches = [...new Set(flights.map((f) => f.batch))];
-    const settled = await Promise.allSettled(batches);
-    const outcomes = new Map(batches.map((batch, b) => [batch, settled[b]!]));
+    const loadKeys = pick(unique, toLoad);
+    const flights = this.loadShared(namespace, loadKeys, pick(cacheKeys, toLoad), load, cacheUp);
+    // Usually one batch (this read's own load), more when some keys joined other reads' loads. They
+    // are all in flight already, so awaiting them in turn waits no longer than for the slowest.
+    const outcomes = new Map<Promise<(V | undefined)[]>, { values: (V | undefined)[] } | { error: unknown }>();
+    for (const { batch } of flights) {
+      if (outcomes.has(batch)) continue;
+      try {
+        outcomes.set(batch, { values: await batch });
+      } catch (error) {
+        outcomes.set(batch, { error });
+      }
+    }
     let failure: { error: unknown } | undefined;
     flights.forEach((flight, j) => {
-      const key = toLoad[j]!;
+      const key = loadKeys[j]!;
       const outcome = outcomes.get(flight.batch)!;
-      if (outcome.status === 'fulfilled') {
-        results.set(key, { value: outcome.value[flight.index], source: 'store' });
+      if ('values' in outcome) {
+        results.set(key, { value: outcome.values[flight.index], source: 'store' });
       } else if (staleOnError.has(key)) {
         this.stats.staleHits++;
         results.set(key, { value: staleOnError.get(key), source: 'stale-cache' });
       } else {
-        failure ??= { error: outcome.reason };
+        failure ??= { error: outcome.error };
       }
     });
     if (failure) throw failure.error;
@@ -241,53 +254,51 @@ export class CachedReader<V> {
     return undefined;
   }
 
-  private refresh(namespace: string, keys: string[], load: StoreLoader<V>, writeBack: boolean): void {
+  private refresh(namespace: string, keys: string[], cacheKeys: string[], load: StoreLoader<V>, writeBack: boolean): void {
     this.stats.refreshes += keys.length;
-    const batches = new Set(this.loadShared(namespace, keys, load, writeBack).map((f) => f.batch));
+    const batches = new Set(this.loadShared(namespace, keys, cacheKeys, load, writeBack).map((f) => f.batch));
     Promise.all(batches).catch((error: unknown) => {
       this.stats.refreshErrors++;
       this.options.onError?.(error, 'refresh');
     });
   }
 
-  /** The flight of each key: joins loads in flight, and starts ONE load for the rest. */
-  private loadShared(namespace: string, keys: string[], load: StoreLoader<V>, writeBack: boolean): Flight<V>[] {
+  /** The flight of each key (cacheKeys[i] is keys[i]'s): joins loads in flight, and starts ONE load for the rest. */
+  private loadShared(namespace: string, keys: string[], cacheKeys: string[], load: StoreLoader<V>, writeBack: boolean): Flight<V>[] {
     const out: Flight<V>[] = new Array<Flight<V>>(keys.length);
-    const fresh: string[] = [];
     const freshAt: number[] = [];
-    keys.forEach((key, i) => {
-      const flight = this.flights.get(this.cacheKey(namespace, key));
+    keys.forEach((_, i) => {
+      const flight = this.flights.get(cacheKeys[i]!);
       if (flight !== undefined) {
         this.stats.sharedLoads++;
         out[i] = flight;
       } else {
-        fresh.push(key);
         freshAt.push(i);
       }
     });
-    if (fresh.length > 0) {
-      const started = this.startLoad(namespace, fresh, load, writeBack);
+    if (freshAt.length === keys.length) return this.startLoad(namespace, keys, cacheKeys, load, writeBack);
+    if (freshAt.length > 0) {
+      const started = this.startLoad(namespace, pick(keys, freshAt), pick(cacheKeys, freshAt), load, writeBack);
       freshAt.forEach((i, j) => (out[i] = started[j]!));
     }
     return out;
   }
 
-  private startLoad(namespace: string, keys: string[], load: StoreLoader<V>, writeBack: boolean): Flight<V>[] {
+  private startLoad(namespace: string, keys: string[], cacheKeys: string[], load: StoreLoader<V>, writeBack: boolean): Flight<V>[] {
     this.stats.loadCalls++;
     this.stats.loadedKeys += keys.length;
     const batch = this.callLoad(keys, load);
     batch.catch(noop); // a refresh nobody awaits must not be an unhandled rejection
-    const flights = keys.map((key, index): Flight<V> => {
+    const flights = cacheKeys.map((cacheKey, index): Flight<V> => {
       const flight = { batch, index, invalidated: false };
-      this.flights.set(this.cacheKey(namespace, key), flight);
+      this.flights.set(cacheKey, flight);
       return flight;
     });
     // Flights stay registered until the write-back lands, so a read in between joins instead of loading again.
     const done: Promise<void> = batch
-      .then((vs) => (writeBack ? this.writeBack(namespace, keys, vs, flights) : undefined), noop)
+      .then((vs) => (writeBack ? this.writeBack(namespace, cacheKeys, vs, flights) : undefined), noop)
       .finally(() => {
-        keys.forEach((key, i) => {
-          const cacheKey = this.cacheKey(namespace, key);
+        cacheKeys.forEach((cacheKey, i) => {
           if (this.flights.get(cacheKey) === flights[i]) this.flights.delete(cacheKey);
         });
         this.background.delete(done);
@@ -315,14 +326,13 @@ export class CachedReader<V> {
   }
 
   /** ONE mset of what was loaded; failures are counted and reported, never thrown (the read already succeeded). */
-  private async writeBack(namespace: string, keys: string[], values: (V | undefined)[], flights: Flight<V>[]): Promise<void> {
+  private async writeBack(namespace: string, cacheKeys: string[], values: (V | undefined)[], flights: Flight<V>[]): Promise<void> {
     try {
       const ttlMs = this.options.ttlMs(namespace);
       const entries: CacheEntry[] = [];
-      keys.forEach((key, i) => {
+      cacheKeys.forEach((cacheKey, i) => {
         if (flights[i]!.invalidated) return;
         const value = values[i];
-        const cacheKey = this.cacheKey(namespace, key);
         if (value === undefined) {
           if (this.options.negativeTtlMs > 0) entries.push({ key: cacheKey, value: MISSING, ttlMs: this.options.negativeTtlMs });
         } else if (ttlMs > 0) {
