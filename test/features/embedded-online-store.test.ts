@@ -10,6 +10,7 @@ import { EmbeddedOnlineStore } from '../../src/features/online-store/embedded/em
 import { FeatureValueCodec } from '../../src/features/online-store/embedded/feature-value-codec';
 import { onlineNamespace } from '../../src/features/online-store/online-store';
 import { TextRow } from '../../src/features/online-store/row-text';
+import { scratchDir } from '../support/scratch-dir';
 import { contractRow as row, contractView, fullValues, onlineStoreContract, plainRow } from './online-store-contract';
 
 let contractDir: string;
@@ -68,24 +69,19 @@ describe('EmbeddedOnlineStore shared by processes', () => {
 
 describe('EmbeddedOnlineStore rows as text', () => {
   it('reads a row as its text cut into cells: each cell is the JSON a response prints, no value printed again', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'stratum-online-text-'));
     const view = contractView('embedded');
-    const store = await EmbeddedOnlineStore.open(dir);
-    try {
-      await store.write(view, [row('u1', fullValues(3))]);
-      const [read] = await store.read(view, ['u1']);
-      assert.ok(read instanceof TextRow, 'a TextRow');
-      const encoded = FeatureValueCodec.for(view).encodeRow(row('u1', fullValues(3)));
-      assert.deepEqual(read.json.cells, encoded.values.map((v) => (v === null ? null : JSON.stringify(v))));
-      assert.deepEqual(plainRow(read), plainRow(row('u1', fullValues(3))));
-    } finally {
-      await store.close();
-      await rm(dir, { recursive: true, force: true });
-    }
+    const store = await EmbeddedOnlineStore.open(scratchDir('stratum-online-text-'));
+    after(() => store.close());
+    await store.write(view, [row('u1', fullValues(3))]);
+    const [read] = await store.read(view, ['u1']);
+    assert.ok(read instanceof TextRow, 'a TextRow');
+    const encoded = FeatureValueCodec.for(view).encodeRow(row('u1', fullValues(3)));
+    assert.deepEqual(read.json.cells, encoded.values.map((v) => (v === null ? null : JSON.stringify(v))));
+    assert.deepEqual(plainRow(read), plainRow(row('u1', fullValues(3))));
   });
 
   it('moves the rows and watermarks of the earlier msgpack file into the store, the newer row of a key winning, then deletes the file', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'stratum-online-migrate-'));
+    const dir = scratchDir('stratum-online-migrate-');
     const view = contractView('embedded');
     const ns = onlineNamespace(view);
     const codec = FeatureValueCodec.for(view);
@@ -99,34 +95,30 @@ describe('EmbeddedOnlineStore rows as text', () => {
       legacy.put(['~watermark', ns], Date.parse('2024-05-02T00:00:00Z'));
     });
     await legacy.close();
-    try {
-      let store = await EmbeddedOnlineStore.open(dir);
-      assert.equal(existsSync(join(dir, 'features.lmdb')), false, 'the msgpack file is gone');
-      assert.deepEqual((await store.read(view, ['u1', 'u2'])).map(plainRow), [plainRow(row('u1', fullValues(1))), plainRow(row('u2', fullValues(2)))]);
-      assert.deepEqual(await store.readWatermark(view), new Date('2024-05-02T00:00:00Z'));
-      await store.write(view, [row('u1', fullValues(9), '2024-06-01T00:00:00Z')]);
-      await store.close();
+    let store = await EmbeddedOnlineStore.open(dir);
+    assert.equal(existsSync(join(dir, 'features.lmdb')), false, 'the msgpack file is gone');
+    assert.deepEqual((await store.read(view, ['u1', 'u2'])).map(plainRow), [plainRow(row('u1', fullValues(1))), plainRow(row('u2', fullValues(2)))]);
+    assert.deepEqual(await store.readWatermark(view), new Date('2024-05-02T00:00:00Z'));
+    await store.write(view, [row('u1', fullValues(9), '2024-06-01T00:00:00Z')]);
+    await store.close();
 
-      // A process still on the msgpack file wrote again: newest wins, as in write.
-      const newer = codec.encodeRow(row('u2', fullValues(7), '2024-07-01T00:00:00Z'));
-      const again = open<unknown, [string, string]>({ path: join(dir, 'features.lmdb'), compression: false });
-      await again.transaction(() => {
-        again.put([ns, 'u1'], { t: older.eventTimeMs, v: older.values });
-        again.put([ns, 'u2'], { t: newer.eventTimeMs, v: newer.values });
-        again.put([ns, 'u3'], { t: kept.eventTimeMs, v: kept.values });
-        again.put(['~watermark', ns], Date.parse('2024-04-01T00:00:00Z'));
-      });
-      await again.close();
-      store = await EmbeddedOnlineStore.open(dir);
-      assert.deepEqual((await store.read(view, ['u1', 'u2', 'u3'])).map(plainRow), [
-        plainRow(row('u1', fullValues(9), '2024-06-01T00:00:00Z')),
-        plainRow(row('u2', fullValues(7), '2024-07-01T00:00:00Z')),
-        plainRow(row('u3', fullValues(2))),
-      ]);
-      assert.deepEqual(await store.readWatermark(view), new Date('2024-05-02T00:00:00Z'), 'the later watermark');
-      await store.close();
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    // A process still on the msgpack file wrote again: newest wins, as in write.
+    const newer = codec.encodeRow(row('u2', fullValues(7), '2024-07-01T00:00:00Z'));
+    const again = open<unknown, [string, string]>({ path: join(dir, 'features.lmdb'), compression: false });
+    await again.transaction(() => {
+      again.put([ns, 'u1'], { t: older.eventTimeMs, v: older.values });
+      again.put([ns, 'u2'], { t: newer.eventTimeMs, v: newer.values });
+      again.put([ns, 'u3'], { t: kept.eventTimeMs, v: kept.values });
+      again.put(['~watermark', ns], Date.parse('2024-04-01T00:00:00Z'));
+    });
+    await again.close();
+    store = await EmbeddedOnlineStore.open(dir);
+    assert.deepEqual((await store.read(view, ['u1', 'u2', 'u3'])).map(plainRow), [
+      plainRow(row('u1', fullValues(9), '2024-06-01T00:00:00Z')),
+      plainRow(row('u2', fullValues(7), '2024-07-01T00:00:00Z')),
+      plainRow(row('u3', fullValues(2))),
+    ]);
+    assert.deepEqual(await store.readWatermark(view), new Date('2024-05-02T00:00:00Z'), 'the later watermark');
+    await store.close();
   });
 });
