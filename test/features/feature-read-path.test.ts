@@ -164,4 +164,3 @@ describe('FeatureReadPath near cache', () => {
     assert.equal(cache.msets.at(-1)![0]!.value, `+${stored.text}`);
   });
 });
-
