@@ -5,13 +5,11 @@
  * medians and ratios measured together, never numbers from different runs):
  *
  * 1. The real app (`createApp(loadConfig(…))`) on each online store — embedded, Bigtable emulator,
- *    Spanner emulator — once per cache mode, each in a process of its own (app-process.ts: its heap
- *    and its garbage collections its own, as in production), all listening at once: with Redis and
- *    the near cache (hits), with Redis alone (hits), with the in-process LRU (hits), and with Redis
- *    and STRATUM_CACHE_TTL_MS=0 (misses: nothing is written back, so every key is read from the
- *    store after the Redis MGET that finds nothing, as a real miss does). Miss scenarios cycle
- *    through all 2000 users so the 10 requests in flight never share a key (single-flight would
- *    merge them).
+ *    Spanner emulator — three times over, all listening at once: with Redis (hits), with the
+ *    in-process LRU (hits), and with Redis and STRATUM_CACHE_TTL_MS=0 (misses: nothing is written
+ *    back, so every key is read from the store after the Redis MGET that finds nothing, as a real
+ *    miss does). Miss scenarios cycle through all 2000 users so the 10 requests in flight never
+ *    share a key (single-flight would merge them).
  * 2. A floor: bare Fastify answering each scenario with the body the real endpoint answered
  *    (captured first), with the same requests.
  * 3. Scenarios: POST /get-online-features 1 × 50 and 100 × 50, the same reads via GraphQL
@@ -19,9 +17,8 @@
  *    the two REST feature reads also at 1 connection (latency without queueing). Per store and
  *    scenario, the floor and every cache mode run back to back, so drift hits them alike.
  * 4. What one store round trip adds to a bare server, measured just before and just after each miss
- *    run: the floor again, with one store read of the request's keys (a client of the same store, in
- *    this process) before it answers. A miss waits for that one read after its cache lookup, and for
- *    nothing else; its latency is shown against it.
+ *    run: the floor again, with one store read of the request's keys (the miss app's own store
+ *    client) before it answers. A miss may add that much to a hit, and no more.
  *
  * 5. Latency at a fixed load: the REST feature reads' cache hits again, open loop, at 40% of the
  *    floor's throughput (the share §7 asks for) over the same 10 connections, floor included.
@@ -40,14 +37,15 @@
  * --duration 2500 and --warmup 750 (ms per scenario), --only redis:REST:1x50@10,… (a subset of the
  * app's scenarios), --cpu-prof-dir DIR (profile the server thread during each app scenario).
  */
+import 'reflect-metadata';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../src/config/app-config';
-import { openServingStores, type ServingStores } from '../src/features/online-store/open-online-store';
-import { loadFeatureRegistry } from '../src/features/serving/open-feature-serving';
-import type { FeatureView } from '../src/features/spec/feature-manifest';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { FEATURE_SERVING } from '../src/api/features/feature-serving.tokens';
+import { createApp } from '../src/main';
+import type { FeatureServing } from '../src/features/serving/open-feature-serving';
 import { demoDatabaseFileName, ensureDemoWarehouse } from '../src/warehouse/demo';
 import { startRedis, type RealServer } from '../test/support/real-servers';
 import {
@@ -55,10 +53,10 @@ import {
   type Shape, type Transport,
 } from './serving/bench-data';
 import { CACHE_LABEL, floorKey, ms, printGoals, printOpenLoopTable, printScenarioTables, scenarioKey, type ScenarioRow } from './serving/bench-report';
-import { appEnv, startStore, STORE_KINDS, type CacheMode, type StoreKind, type StoreUnderTest } from './serving/bench-stores';
+import { appConfig, startStore, STORE_KINDS, type CacheMode, type StoreKind, type StoreUnderTest } from './serving/bench-stores';
 import { FloorServer } from './serving/floor-server';
 import { runLoad, type BenchRequest, type LoadResult } from './serving/load-generator';
-import { AppProcess } from './serving/app-process';
+import { profiled } from './serving/cpu-profile';
 import { checkBody } from './serving/response-checks';
 
 const { values: args } = parseArgs({
@@ -141,13 +139,16 @@ const log = (text: string) => process.stdout.write(text);
 const line = (label: string, r: LoadResult) =>
   log(`    ${label.padEnd(28)} ${r.reqPerSec.toFixed(0).padStart(6)} req/s  p50 ${ms(r.p50).padStart(9)}  p99 ${ms(r.p99).padStart(9)}${r.ratePerSec === undefined ? '' : `  (open loop at ${r.ratePerSec} req/s)`}\n`);
 
-/**
- * The store as the floor reads it, and what seeding writes besides the app's endpoints (user
- * interactions): opened in this process with the apps' configuration, so its own client.
- */
-interface StoreHandle {
-  stores: ServingStores;
-  view: FeatureView;
+interface RunningApp {
+  app: NestFastifyApplication;
+  port: number;
+  serving: FeatureServing;
+}
+
+async function listen(config: ReturnType<typeof appConfig>): Promise<RunningApp> {
+  const app = await createApp(config, { logger: false });
+  await app.listen(0, '127.0.0.1');
+  return { app, port: (app.getHttpServer().address() as { port: number }).port, serving: app.get<FeatureServing>(FEATURE_SERVING) };
 }
 
 async function mustCall(port: number, r: BenchRequest, what: string): Promise<string> {
@@ -162,7 +163,7 @@ async function mustCall(port: number, r: BenchRequest, what: string): Promise<st
 }
 
 /** Writes every user's features through POST /push, the lists through PUT /v1/recommendations, and a few interactions per list user. */
-async function seed(port: number, handle: StoreHandle): Promise<void> {
+async function seed(port: number, serving: FeatureServing): Promise<void> {
   const now = new Date().toISOString();
   for (let from = 0; from < ENTITY_COUNT; from += 500) {
     await mustCall(port, { method: 'POST', path: '/push', body: pushBody(from, Math.min(ENTITY_COUNT, from + 500), now) }, 'push');
@@ -170,32 +171,33 @@ async function seed(port: number, handle: StoreHandle): Promise<void> {
   await mustCall(port, { method: 'PUT', path: '/v1/recommendations', body: listsBody(0, LIST_USERS) }, 'PUT /v1/recommendations');
   // Interactions are keyed by user and time: a second apart.
   const base = Date.now() - 3_600_000;
-  await handle.stores.userData.recordInteractions(
+  await serving.userData.recordInteractions(
     Array.from({ length: LIST_USERS }, (_, u) => seenItems(u).map((itemId, k) => ({ userId: userId(u), itemId, interactionType: 'view', at: new Date(base + k * 1000) }))).flat(),
   );
 }
 
 /** Loads a scenario and checks what it served; the read path's counters say whether hits were hits. */
-async function measure(target: AppProcess, s: Scenario, cache: CacheMode, store: StoreKind, ratePerSec?: number): Promise<ScenarioRow> {
+async function measure(target: RunningApp, s: Scenario, cache: CacheMode, store: StoreKind, ratePerSec?: number): Promise<ScenarioRow> {
+  const { port, serving } = target;
   const requests = scenarioRequests(s.transport, s.shape, cache === 'redis-ttl0' ? MISS_POOL : HIT_POOL);
-  const { cached: before, nearHits: nearBefore } = await target.stats();
-  const load = () => runLoad({ port: target.port, requests, connections: s.connections, warmupMs, durationMs: measureMs(ratePerSec), ratePerSec });
+  const stats = serving.readPath.cached.stats;
+  const before = { ...stats };
+  const nearBefore = serving.readPath.near?.hits ?? 0;
+  const load = () => runLoad({ port, requests, connections: s.connections, warmupMs, durationMs: measureMs(ratePerSec), ratePerSec });
   let result: LoadResult;
   if (profileDir === undefined) {
     result = await load();
   } else {
     const file = join(profileDir, `${store}-${cache}-${s.transport}-${s.shape}-c${s.connections}${ratePerSec === undefined ? '' : `-r${ratePerSec}`}.cpuprofile`);
-    await target.profileStart();
-    result = await load();
-    const top = await target.profileStop(file);
-    log(`    profile of the server thread: ${file}\n${top.map((l) => `      ${l}\n`).join('')}`);
+    const profile = await profiled(file, load);
+    result = profile.value;
+    log(`    profile of the server thread: ${file}\n${profile.top.map((l) => `      ${l}\n`).join('')}`);
   }
-  await target.whenIdle();
+  await serving.readPath.cached.whenIdle();
   const problem = result.errors > 0 ? `${result.errors} errors; first: ${result.firstErrorBody}` : checkBody(s.transport, s.shape, result.firstOkBody);
   if (problem) throw new Error(`${store} ${cache} ${s.transport} ${s.shape}: ${problem}`);
-  const { cached: stats, nearHits: nearAfter } = await target.stats();
   // Keys answered in process (near cache) count as hits, as do the shared cache's.
-  const nearHits = nearAfter - nearBefore;
+  const nearHits = (serving.readPath.near?.hits ?? 0) - nearBefore;
   const looked = stats.hits + stats.misses - before.hits - before.misses + nearHits;
   const row: ScenarioRow = { store, cache, transport: s.transport, shape: s.shape, connections: s.connections, result };
   if (s.shape !== 'recs') {
@@ -208,7 +210,7 @@ async function measure(target: AppProcess, s: Scenario, cache: CacheMode, store:
 }
 
 /** Captures what the app answers for every scenario shape, to serve from bare Fastify as the floor. */
-async function startFloor(target: AppProcess): Promise<FloorServer> {
+async function startFloor(target: RunningApp): Promise<FloorServer> {
   const routes = [];
   for (const { transport, shape } of FLOOR_SHAPES) {
     const request = scenarioRequests(transport, shape, HIT_POOL)[0]!;
@@ -229,14 +231,15 @@ async function measureFloor(floor: FloorServer, s: Scenario, ratePerSec?: number
 }
 
 /**
- * The floor plus one store read: bare Fastify reads the request's keys with a client of the same
- * store (the floor's own, configured as the apps'), then answers the same body. Same keys as the
- * miss run (every user, so they never repeat within the requests in flight).
+ * The floor plus one store read: bare Fastify reads the request's keys with the miss app's own
+ * store client, then answers the same body. Same keys as the miss run (every user, so they never
+ * repeat within the requests in flight).
  */
-async function measureFloorWithRead(floor: FloorServer, s: Scenario, { stores: { store }, view }: StoreHandle): Promise<LoadResult> {
+async function measureFloorWithRead(floor: FloorServer, s: Scenario, serving: FeatureServing): Promise<LoadResult> {
+  const view = serving.registry.views.find((v) => v.name === VIEW)!;
   floor.readWith(async (body) => {
     const keys = (body as { entities: { user_id: string[] } }).entities.user_id;
-    const rows = await store.read(view, keys);
+    const rows = await serving.store.read(view, keys);
     if (rows[0] === undefined) throw new Error(`the floor's store read of ${keys[0]} found nothing: the data was not written`);
   });
   const requests = FloorServer.retarget(scenarioRequests(s.transport, s.shape, MISS_POOL), `${floorPath(s.transport, s.shape)}/read`);
@@ -249,7 +252,7 @@ async function measureFloorWithRead(floor: FloorServer, s: Scenario, { stores: {
 async function main(): Promise<void> {
   const started = Date.now();
   console.log(`# bench:serving — ${cpus().length} cores, Node ${process.version}; ${warmupMs} ms warm-up + ${durationMs} ms per scenario (open loops: at least ${openLoopMinRequests} requests); stores: ${stores.join(', ')}`);
-  console.log('Load generator: closed loop on raw keep-alive sockets in a worker thread of this process (the floor runs on its main thread, each app in a process of its own);');
+  console.log('Load generator: closed loop on raw keep-alive sockets in a worker thread of this process (the servers run on the main thread);');
   console.log('it shares the cores with the server and the emulators, so req/s are of the whole machine. Compare ratios within this run only.\n');
 
   const dir = mkdtempSync(join(tmpdir(), 'stratum-bench-serving-'));
@@ -275,19 +278,13 @@ async function main(): Promise<void> {
       console.log(`\n## ${kind}`);
       log('  starting the store and creating its schema… ');
       const store: StoreUnderTest = await startStore(kind, baseEnv, join(dir, `embedded-${kind}`));
-      const apps = new Map<CacheMode, AppProcess>();
-      let handle: StoreHandle | undefined;
+      const apps = new Map<CacheMode, RunningApp>();
       try {
-        // One app per cache mode, each in its own process, all listening; a Redis database each, so the miss app never
-        // finds what the hit app cached.
-        const envs = CACHE_MODES.map((mode, m) => appEnv(store, mode, redis.host, index * CACHE_MODES.length + m));
-        for (const [m, mode] of CACHE_MODES.entries()) apps.set(mode, await AppProcess.start(envs[m]!));
-        const config = loadConfig(envs[CACHE_MODES.indexOf('redis')]);
-        const stores = await openServingStores(config.serving);
-        handle = { stores, view: loadFeatureRegistry(config.serving).views.find((v) => v.name === VIEW)! };
+        // One app per cache mode, all listening; a Redis database each, so the miss app never finds what the hit app cached.
+        for (const [m, mode] of CACHE_MODES.entries()) apps.set(mode, await listen(appConfig(store, mode, redis.host, index * CACHE_MODES.length + m)));
         const main = apps.get('redis')!;
         const t0 = Date.now();
-        await seed(main.port, handle);
+        await seed(main.port, main.serving);
         console.log(`done; seeded ${ENTITY_COUNT} users × 50 features (POST /push), ${LIST_USERS} lists of 100 items in ${((Date.now() - t0) / 1000).toFixed(1)} s.`);
         // Warm both hit caches with every user the hit scenarios ask for.
         for (const mode of ['near', 'redis', 'lru'] as const) await mustCall(apps.get(mode)!.port, scenarioRequests('REST', '100x50', HIT_POOL)[0]!, 'warm-up');
@@ -303,10 +300,11 @@ async function main(): Promise<void> {
           const floorResult = await measureFloor(floor, s);
           floors.set(floorKey(kind, s.transport, s.shape, s.connections), floorResult);
           for (const mode of modes) {
+            // The miss app's own store client, as its misses use it.
             // Measured before and after the misses: the Spanner emulator's reads slow down as it serves them, so a
             // reference taken only before would be too fast, and one taken only after too slow.
             const readFloor = mode === 'redis-ttl0' && s.transport === 'REST' && s.shape !== 'recs';
-            const withRead = () => measureFloorWithRead(floor!, s, handle!);
+            const withRead = () => measureFloorWithRead(floor!, s, apps.get(mode)!.serving);
             const before = readFloor ? await withRead() : undefined;
             rows.push(await measure(apps.get(mode)!, s, mode, kind));
             if (before) readFloors.set(floorKey(kind, s.transport, s.shape, s.connections), [before, await withRead()]);
@@ -319,8 +317,7 @@ async function main(): Promise<void> {
           for (const mode of open) rows.push(await measure(apps.get(mode)!, s, mode, kind, rate));
         }
       } finally {
-        for (const a of apps.values()) await a.close();
-        await handle?.stores.close();
+        for (const a of apps.values()) await a.app.close();
         await store.stop();
       }
     }

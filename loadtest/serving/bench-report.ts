@@ -153,7 +153,7 @@ export function printGoals(rows: ScenarioRow[], floors: Map<string, LoadResult>,
   console.log(`  makes too, ONE batched store read per request (a write-back to the cache is sent, not awaited; these runs cache nothing,`);
   console.log(`  STRATUM_CACHE_TTL_MS=0); met when the miss runs made at most 1.00 store reads per request. Their latency alongside, at`);
   console.log(`  1 connection (no queueing): miss p50 − Redis-hit p50, against what one store read adds to bare Fastify (floor + read`);
-  console.log(`  p50 − floor p50, with a client of the same store, the mean of runs just before and just after the misses, as the`);
+  console.log(`  p50 − floor p50, with the miss app's store client, the mean of runs just before and just after the misses, as the`);
   console.log(`  Spanner emulator slows as it serves; ± half their spread). What a miss adds beyond that read is CPU, not a round trip:`);
   console.log(`  it prints the values the store answered as JSON, where a hit splices the JSON text the cache holds (the embedded store`);
   console.log(`  holds rows as that text too, so its misses print nothing):`);

@@ -1,4 +1,4 @@
-import { loadConfig } from '../../src/config/app-config';
+import { loadConfig, type AppConfig } from '../../src/config/app-config';
 import { BigtableOnlineStore } from '../../src/features/online-store/bigtable/bigtable-online-store';
 import { ensureEmulatorInstanceAndDatabase } from '../../src/features/online-store/spanner/spanner-client';
 import { SpannerOnlineStore } from '../../src/features/online-store/spanner/spanner-online-store';
@@ -56,7 +56,7 @@ export async function startStore(kind: StoreKind, baseEnv: Record<string, string
 }
 
 /** The store's variables plus the cache's: Redis with or without the near cache (one database per store, so nothing leaks between them), the LRU, or Redis with caching off. */
-export function appEnv(store: StoreUnderTest, cache: CacheMode, redisHost: string, redisDb: number): Record<string, string> {
+export function appConfig(store: StoreUnderTest, cache: CacheMode, redisHost: string, redisDb: number): AppConfig {
   const env: Record<string, string> = { ...store.env };
   if (cache !== 'lru') env.REDIS_URL = `redis://${redisHost}/${redisDb}`;
   // TTL 0: nothing is written back, so every key goes to the store (the lookup still costs its MGET).
@@ -64,5 +64,5 @@ export function appEnv(store: StoreUnderTest, cache: CacheMode, redisHost: strin
   // 'near' is the default configuration: decoded hot rows in process for 1 s, then Redis. The other
   // modes turn the near cache off to measure the shared cache (or the store) itself.
   if (cache !== 'near') env.STRATUM_NEAR_CACHE_TTL_MS = '0';
-  return env;
+  return loadConfig(env);
 }

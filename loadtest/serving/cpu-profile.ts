@@ -14,11 +14,11 @@ interface Profile {
 }
 
 /**
- * Profiles this process's main thread (an app's server) from now until `stop`, with the inspector's
- * sampling profiler: `--cpu-prof` would profile the whole run, seeding and every other scenario
- * included. `stop` writes a .cpuprofile (open it in Chrome DevTools) and returns the top functions.
+ * Profiles the main thread (the server) while `run` executes, with the inspector's sampling
+ * profiler: `--cpu-prof` would profile the whole run, seeding and every other scenario included.
+ * Writes a .cpuprofile (open it in Chrome DevTools) and returns the top functions by self time.
  */
-export async function startProfile(): Promise<{ stop(file: string): Promise<string[]> }> {
+export async function profiled<T>(file: string, run: () => Promise<T>): Promise<{ value: T; top: string[] }> {
   const session = new Session();
   session.connect();
   const post = (method: string, params?: object) =>
@@ -26,18 +26,16 @@ export async function startProfile(): Promise<{ stop(file: string): Promise<stri
   await post('Profiler.enable');
   await post('Profiler.setSamplingInterval', { interval: 200 });
   await post('Profiler.start');
-  return {
-    async stop(file) {
-      let profile: Profile;
-      try {
-        ({ profile } = (await post('Profiler.stop')) as { profile: Profile });
-      } finally {
-        session.disconnect();
-      }
-      writeFileSync(file, JSON.stringify(profile));
-      return summarize(profile);
-    },
-  };
+  let value: T;
+  let profile: Profile;
+  try {
+    value = await run();
+  } finally {
+    ({ profile } = (await post('Profiler.stop')) as { profile: Profile });
+    session.disconnect();
+  }
+  writeFileSync(file, JSON.stringify(profile));
+  return { value, top: summarize(profile) };
 }
 
 /** The app's own compiled code (src/), not a dependency's src/ folder. */
