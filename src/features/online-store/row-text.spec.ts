@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import type { FeatureView } from '../spec/feature-manifest';
 import type { OnlineRow } from './online-store';
 import { FeatureValueCodec } from './embedded/feature-value-codec';
-import { eventTimeOfText, rowFromEncodedText, rowFromText, splitEncodedRow, TextRow } from './row-text';
+import { eventTimeOfText, rowFromText, splitEncodedRow, TextRow } from './row-text';
 
 /*
  * Units, no I/O: a row's text (the shared cache's form) is cut into cells without parsing them. Every
@@ -88,7 +88,7 @@ describe('splitEncodedRow', () => {
   it('makes a row whose values are parsed only when asked for, equal to the codec\'s decoding', () => {
     const encoded = codec.encodeRow(randomRow(random(7), 0));
     let decodes = 0;
-    const row = rowFromEncodedText(splitEncodedRow(JSON.stringify(encoded))!, {
+    const row = new TextRow(splitEncodedRow(JSON.stringify(encoded))!, {
       decodeCells: (cells) => {
         decodes++;
         return codec.decodeCells(cells);

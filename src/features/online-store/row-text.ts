@@ -78,7 +78,7 @@ export function eventTimeOfText(text: string): number {
  */
 export function rowFromText(text: string, codec: FeatureValueCodec): StoredRow {
   const split = splitEncodedRow(text);
-  if (split !== undefined && split.cells.length === codec.featureCount) return rowFromEncodedText(split, codec);
+  if (split !== undefined && split.cells.length === codec.featureCount) return new TextRow(split, codec);
   const encoded = JSON.parse(text) as EncodedRow;
   return { entityKey: encoded.entityKey, values: codec.decodeValues(encoded.values), eventTimestamp: new Date(encoded.eventTimeMs) };
 }
@@ -112,8 +112,4 @@ export class TextRow implements StoredRow {
   get values(): Record<string, FeatureValue> {
     return (this.decoded ??= this.codec.decodeCells(this.cells));
   }
-}
-
-export function rowFromEncodedText(split: EncodedRowText, codec: Pick<FeatureValueCodec, 'decodeCells'>): StoredRow {
-  return new TextRow(split, codec);
 }

@@ -7,7 +7,7 @@ import { FeatureRegistry } from './feature-registry';
 import { parseOnlineFeaturesRequest } from './online-features-request';
 import { buildOnlineFeaturesResponse, writeOnlineFeaturesJson, type OnlineFeaturesResponse } from './online-features-response';
 import { FeatureValueCodec } from '../online-store/embedded/feature-value-codec';
-import { rowFromEncodedText, splitEncodedRow } from '../online-store/row-text';
+import { splitEncodedRow, TextRow } from '../online-store/row-text';
 
 /*
  * Units, no I/O: the REST route writes Feast's response as text (writeOnlineFeaturesJson), GraphQL
@@ -68,7 +68,7 @@ describe('writeOnlineFeaturesJson', () => {
     // Rows from the shared cache's text carry their cells' JSON as cut from it.
     const fromCache = (row: StoredRow) => {
       const codec = FeatureValueCodec.for(USERS);
-      return rowFromEncodedText(splitEncodedRow(JSON.stringify(codec.encodeRow(row)))!, codec);
+      return new TextRow(splitEncodedRow(JSON.stringify(codec.encodeRow(row)))!, codec);
     };
     const storable = { ...withNulls, values: { ...withNulls.values, visits: null } }; // NaN cannot be stored
     const cached = both(body, new Map([['user_features', [read(fromCache(fresh)), read(fromCache(storable)), read(undefined), read(fromCache(expired)), undefined]]]));
