@@ -103,6 +103,32 @@ describe('Feast-compatible REST feature serving (embedded store, in-process cach
     assert.equal((await read()).body.results[1]!.values[0], 'power');
   });
 
+  it('serves a body over the largest string body (1000 rows, non-ASCII text) byte for byte, from the store and from the cache', async () => {
+    const ids = Array.from({ length: 1000 }, (_, i) => `big-${i}`);
+    const countries = ids.map((_, i) => ['Zürich ✓', 'Ørsted 😀', 'DE', null][i % 4]!);
+    const pushed = await post('/push', {
+      push_source_name: 'user_features',
+      df: { user_id: ids, country: countries, user_segment: ids.map((_, i) => `segment-${i}`), lifetime_sessions: ids.map((_, i) => i), feature_timestamp: ids.map(() => iso(DAY)) },
+      to: 'online',
+    });
+    assert.equal(pushed.status, 200, JSON.stringify(pushed.body));
+    const request = { features: ['user_features:country', 'user_features:user_segment', 'user_features:lifetime_sessions', 'user_features:age_group'], entities: { user_id: ids } };
+    const serving = app.get<FeatureServing>(FEATURE_SERVING);
+    for (const pass of ['store', 'cache']) {
+      const res = await fetch(`${url}/get-online-features`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) });
+      const bytes = Buffer.from(await res.arrayBuffer());
+      assert.equal(res.status, 200, pass);
+      assert.match(res.headers.get('content-type') ?? '', /^application\/json/);
+      // Larger than LARGEST_STRING_BODY (48 K UTF-16 units), so sent as one Buffer: its length must be the bytes, not the characters.
+      assert.ok(bytes.length > 48 * 1024, `${pass}: ${bytes.length} bytes`);
+      assert.equal(Number(res.headers.get('content-length')), bytes.length, pass);
+      const body = JSON.parse(bytes.toString('utf8')) as FeastResponse;
+      assert.deepEqual(body, JSON.parse(JSON.stringify(await serving.server.getOnlineFeatures(request))), pass);
+      assert.deepEqual(body.results[1]!.values, countries, pass);
+      assert.deepEqual(body.results[3]!.values, ids.map((_, i) => i), pass);
+    }
+  });
+
   it('refuses malformed requests with 400 and says what and where', async () => {
     const cases: [unknown, RegExp][] = [
       [{ features: ['user_featurs:country'], entities: { user_id: ['u1'] } }, /Unknown feature view 'user_featurs'.*Did you mean 'user_features'/],

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { FeatureServing } from '../../features/serving/open-feature-serving';
 import { FEATURE_SERVING } from './feature-serving.tokens';
 import { describeServingError } from './serving-http-error.filter';
+import { jsonBody } from '../json-body';
 
 const JSON_CONTENT_TYPE = 'application/json; charset=utf-8';
 
@@ -37,10 +38,10 @@ export class FeastRoutes implements OnModuleInit {
       method: 'POST',
       url: '/get-online-features',
       errorHandler,
-      // JSON text written by the server; Fastify sends a string with a JSON content type as it is.
+      // JSON text written by the server; Fastify sends a string or Buffer with a JSON content type as it is.
       handler: async (request, reply) => {
-        const json = await server.getOnlineFeaturesJson(request.body);
-        return reply.type(JSON_CONTENT_TYPE).send(json);
+        const parts = await server.getOnlineFeaturesJsonParts(request.body);
+        return reply.type(JSON_CONTENT_TYPE).send(jsonBody(parts));
       },
     });
     fastify.route({ method: 'POST', url: '/push', errorHandler, handler: (request) => server.push(request.body) });

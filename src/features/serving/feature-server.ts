@@ -4,7 +4,7 @@ import { FeatureLoaders } from './feature-loaders';
 import type { FeatureReadPath, RowRead } from './feature-read-path';
 import type { FeatureRegistry } from './feature-registry';
 import { parseOnlineFeaturesRequest, type OnlineFeaturesRequest, type RequestLimits } from './online-features-request';
-import { buildOnlineFeaturesResponse, writeOnlineFeaturesJson, type OnlineFeaturesResponse } from './online-features-response';
+import { buildOnlineFeaturesResponse, writeOnlineFeaturesJsonParts, type OnlineFeaturesResponse } from './online-features-response';
 import { parsePushRequest } from './push-request';
 import { CacheUnavailableError, ServingRequestError } from './serving-errors';
 import { FeatureValueError } from '../online-store/feature-value-error';
@@ -42,10 +42,13 @@ export class FeatureServer {
     return buildOnlineFeaturesResponse(request, reads, this.clock());
   }
 
-  /** The same response as JSON text, for REST: rows from the caches carry their cells' JSON, so a cache hit skips most serialising (writeOnlineFeaturesJson). */
-  async getOnlineFeaturesJson(body: unknown): Promise<string> {
+  /**
+   * The same response as JSON text in pieces, for REST: rows from the caches carry their cells'
+   * JSON, so a cache hit skips most serialising (writeOnlineFeaturesJsonParts).
+   */
+  async getOnlineFeaturesJsonParts(body: unknown): Promise<string[]> {
     const { request, reads } = await this.readRequest(body);
-    return writeOnlineFeaturesJson(request, reads, this.clock());
+    return writeOnlineFeaturesJsonParts(request, reads, this.clock());
   }
 
   private async readRequest(body: unknown, loaders?: FeatureLoaders): Promise<{ request: OnlineFeaturesRequest; reads: Map<string, (RowRead | undefined)[]> }> {

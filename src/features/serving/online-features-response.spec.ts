@@ -5,12 +5,12 @@ import type { StoredRow } from '../online-store/online-store';
 import type { RowRead } from './feature-read-path';
 import { FeatureRegistry } from './feature-registry';
 import { parseOnlineFeaturesRequest } from './online-features-request';
-import { buildOnlineFeaturesResponse, writeOnlineFeaturesJson, type OnlineFeaturesResponse } from './online-features-response';
+import { buildOnlineFeaturesResponse, writeOnlineFeaturesJsonParts, type OnlineFeaturesResponse } from './online-features-response';
 import { FeatureValueCodec } from '../online-store/embedded/feature-value-codec';
 import { splitEncodedRow, TextRow } from '../online-store/row-text';
 
 /*
- * Units, no I/O: the REST route writes Feast's response as text (writeOnlineFeaturesJson), GraphQL
+ * Units, no I/O: the REST route writes Feast's response as text (writeOnlineFeaturesJsonParts, joined), GraphQL
  * builds it as an object (buildOnlineFeaturesResponse). The text must be exactly the object's
  * JSON, for every kind of cell — also when it is joined from the JSON memoised on shared rows.
  */
@@ -51,12 +51,12 @@ const item = row('42', { score: 9.5, title: 'Ünïcode ✓' }, new Date('2020-01
 
 function both(body: unknown, reads: Map<string, (RowRead | undefined)[]>, now = NOW): { text: string; object: OnlineFeaturesResponse } {
   const request = parseOnlineFeaturesRequest(body, registry, { maxEntityRows: 1000 });
-  return { text: writeOnlineFeaturesJson(request, reads, now), object: buildOnlineFeaturesResponse(request, reads, now) };
+  return { text: writeOnlineFeaturesJsonParts(request, reads, now).join(''), object: buildOnlineFeaturesResponse(request, reads, now) };
 }
 
 const ALL_USER_FEATURES = USERS.features.map((f) => `user_features:${f.name}`);
 
-describe('writeOnlineFeaturesJson', () => {
+describe('writeOnlineFeaturesJsonParts', () => {
   it('writes exactly the JSON of the built response: present, null, NaN, missing, expired, bytes and arrays', () => {
     const body = { features: ALL_USER_FEATURES, entities: { user_id: ['u1', 'u2', 'nobody', 'u3', 'gone'] } };
     const { text, object } = both(body, new Map([['user_features', [read(fresh), read(withNulls), read(undefined), read(expired), undefined]]]));
@@ -94,6 +94,23 @@ describe('writeOnlineFeaturesJson', () => {
     const manyKeys = Array.from({ length: 12 }, (_, i) => `u${i}`);
     const many = both({ features: ALL_USER_FEATURES, entities: { user_id: manyKeys } }, new Map([['user_features', manyKeys.map((_, i) => read([fresh, withNulls, expired][i % 3]))]]));
     assert.equal(many.text, JSON.stringify(many.object));
+  });
+
+  it('comes in pieces no larger than a column: the head, each column and the commas between, the tail', () => {
+    const keys = Array.from({ length: 200 }, (_, i) => `u${i}`);
+    const request = parseOnlineFeaturesRequest({ features: ALL_USER_FEATURES, entities: { user_id: keys } }, registry, { maxEntityRows: 1000 });
+    for (const shared of [true, false]) {
+      // Shared rows are joined from their cells; rows read for this request alone are built, then serialized column by column.
+      const reads = new Map([['user_features', keys.map((_, i) => read([fresh, withNulls, expired][i % 3], shared))]]);
+      const parts = writeOnlineFeaturesJsonParts(request, reads, NOW);
+      const object = buildOnlineFeaturesResponse(request, reads, NOW);
+      assert.equal(parts.length, 2 * object.results.length + 1);
+      assert.equal(parts.join(''), JSON.stringify(object));
+      object.results.forEach((column, i) => {
+        assert.equal(parts[2 * i + 1], JSON.stringify(column));
+        assert.equal(parts[2 * i + 2], i < object.results.length - 1 ? ',' : ']}');
+      });
+    }
   });
 
   it('matches with full feature names, two views and two entity columns (Feast order: entity columns first)', () => {

@@ -88,11 +88,19 @@ const FEW_ROWS = 4;
  * store for this request alone gain nothing from it, and V8's JSON.stringify of the built object
  * is then the faster way (by ~7% at 10 rows and more), except for a few rows: there the built
  * object's 50 columns of 3 arrays cost more than printing each cell (1 × 50: 19 µs, not 25).
+ *
+ * The text comes in pieces, in order: the head, then each column and the commas between them,
+ * then the tail. A column is about 50 bytes a row (5 KB at 100 rows, 50 KB at the default limit
+ * of 1000), so a large body need never be one string: the REST route writes the pieces into one
+ * Buffer (api/json-body.ts).
  */
-export function writeOnlineFeaturesJson(request: OnlineFeaturesRequest, reads: Map<string, (RowRead | undefined)[]>, now: Date): string {
+export function writeOnlineFeaturesJsonParts(request: OnlineFeaturesRequest, reads: Map<string, (RowRead | undefined)[]>, now: Date): string[] {
   let joined = request.rowCount <= FEW_ROWS;
   for (const list of reads.values()) joined ||= list.some((read) => read?.shared === true || (read?.row !== undefined && hasRowJson(read.row)));
-  if (!joined) return JSON.stringify(buildOnlineFeaturesResponse(request, reads, now));
+  if (!joined) {
+    const response = buildOnlineFeaturesResponse(request, reads, now);
+    return bodyParts(response.metadata.feature_names, response.results.map((column) => JSON.stringify(column)));
+  }
   const n = request.rowCount;
   const names: string[] = [];
   const columns: string[] = [];
@@ -136,5 +144,17 @@ export function writeOnlineFeaturesJson(request: OnlineFeaturesRequest, reads: M
       columns.push(`{"values":[${values.join(',')}],"statuses":[${statuses.join(',')}],"event_timestamps":[${stampList}]}`);
     }
   }
-  return `{"metadata":{"feature_names":${JSON.stringify(names)}},"results":[${columns.join(',')}]}`;
+  return bodyParts(names, columns);
+}
+
+/** `{"metadata":{"feature_names":…},"results":[` + the columns' JSON, comma-separated + `]}`, as pieces. */
+function bodyParts(names: string[], columns: string[]): string[] {
+  const parts = new Array<string>(2 * columns.length + 1);
+  parts[0] = `{"metadata":{"feature_names":${JSON.stringify(names)}},"results":[`;
+  for (let i = 0; i < columns.length; i++) {
+    parts[2 * i + 1] = columns[i]!;
+    parts[2 * i + 2] = i < columns.length - 1 ? ',' : ']}';
+  }
+  if (columns.length === 0) parts[0] += ']}';
+  return parts;
 }
