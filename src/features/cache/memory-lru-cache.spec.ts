@@ -69,3 +69,56 @@ describe('MemoryLruCache', () => {
     assert.throws(() => new MemoryLruCache({ maxEntries: 1.5 }), /maxEntries/);
   });
 });
+
+describe('MemoryLruCache against a model LRU', () => {
+  it('holds and evicts exactly what a list in order of use would, over random gets, sets, rewrites, deletes and expiries', async () => {
+    // A deterministic pseudo-random sequence (the test must fail the same way every time if it fails).
+    let seed = 42;
+    const random = (n: number) => {
+      seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+      return seed % n;
+    };
+    const max = 8;
+    const { cache, advance, now } = cacheAt(max);
+    /** The model: keys from least to most recently used, with their value and hard expiry. */
+    let model: { key: string; value: string; expiresAt: number }[] = [];
+    const use = (key: string) => {
+      const i = model.findIndex((e) => e.key === key);
+      const [entry] = model.splice(i, 1);
+      model.push(entry!);
+    };
+    for (let step = 0; step < 5000; step++) {
+      const key = `k${random(14)}`;
+      const op = random(10);
+      if (op < 5) {
+        const [hit] = await cache.mget([key]);
+        // An expired entry is dropped when looked up, and only then (or when evicted).
+        model = model.filter((e) => e.key !== key || e.expiresAt > now());
+        const held = model.find((e) => e.key === key);
+        assert.equal(hit?.value, held?.value, `step ${step}: get ${key}`);
+        if (held) use(key);
+      } else if (op < 8) {
+        const value = `v${step}`;
+        const ttlMs = 50 + random(500);
+        await cache.mset([{ key, value, ttlMs }]);
+        const held = model.find((e) => e.key === key);
+        if (held) {
+          Object.assign(held, { value, expiresAt: now() + ttlMs });
+          use(key);
+        } else {
+          model.push({ key, value, expiresAt: now() + ttlMs });
+        }
+        model = model.slice(-max);
+      } else if (op < 9) {
+        await cache.del([key]);
+        model = model.filter((e) => e.key !== key);
+      } else {
+        advance(random(40));
+      }
+      assert.equal(cache.size, model.length, `step ${step}: size`);
+    }
+    const live = model.filter((e) => e.expiresAt > now());
+    assert.ok(live.length > 0, 'the sequence must end with entries held, or the last check proves nothing');
+    assert.deepEqual(await values(cache, live.map((e) => e.key)), live.map((e) => e.value));
+  });
+});
