@@ -55,7 +55,7 @@ import {
 import { CACHE_LABEL, floorKey, ms, printGoals, printOpenLoopTable, printScenarioTables, scenarioKey, type ScenarioRow } from './serving/bench-report';
 import { appConfig, startStore, STORE_KINDS, type CacheMode, type StoreKind, type StoreUnderTest } from './serving/bench-stores';
 import { FloorServer } from './serving/floor-server';
-import { runLoad, type BenchRequest, type LoadResult } from './serving/load-generator';
+import { runLoad, type BenchRequest, type LoadOptions, type LoadResult } from './serving/load-generator';
 import { profiled } from './serving/cpu-profile';
 import { checkBody } from './serving/response-checks';
 
@@ -143,6 +143,23 @@ const selected = (cache: CacheMode, s: Scenario) => only === undefined || only.i
 const floorPath = (transport: Transport, shape: Shape) => `/floor/${transport.toLowerCase()}-${shape}`;
 const FLOOR_SHAPES = [...new Map(SCENARIOS.map((s) => [scenarioKey(s.transport, s.shape), s])).values()];
 
+/**
+ * Every run starts after a full GC (outside its measured window). The floor and the apps share this
+ * process's heap, so a run would otherwise pay for the garbage the runs before it left: a 100 × 50
+ * floor run leaves about 13 MB in the old generation, a GraphQL 1 × 50 one over 200 MB, and the full
+ * GC they bring on lands in whichever run comes next (traced with --trace-gc: that was most of the
+ * p99 spikes of the 100 × 50 open loops). In production each app has its heap to itself.
+ */
+const collectGarbage = (globalThis as { gc?: () => void }).gc;
+if (collectGarbage === undefined) {
+  console.error('bench:serving needs node --expose-gc, to start every run on a collected heap: run it as npm run bench:serving (or node --expose-gc .build/loadtest/bench-serving.js).');
+  process.exit(2);
+}
+function runSettled(options: LoadOptions): Promise<LoadResult> {
+  collectGarbage!();
+  return runLoad(options);
+}
+
 const log = (text: string) => process.stdout.write(text);
 const line = (label: string, r: LoadResult) =>
   log(`    ${label.padEnd(28)} ${r.reqPerSec.toFixed(0).padStart(6)} req/s  p50 ${ms(r.p50).padStart(9)}  p99 ${ms(r.p99).padStart(9)}${r.ratePerSec === undefined ? '' : `  (open loop at ${r.ratePerSec} req/s)`}\n`);
@@ -191,7 +208,7 @@ async function measure(target: RunningApp, s: Scenario, cache: CacheMode, store:
   const stats = serving.readPath.cached.stats;
   const before = { ...stats };
   const nearBefore = serving.readPath.near?.hits ?? 0;
-  const load = () => runLoad({ port, requests, connections: s.connections, warmupMs, durationMs: measureMs(ratePerSec), ratePerSec });
+  const load = () => runSettled({ port, requests, connections: s.connections, warmupMs, durationMs: measureMs(ratePerSec), ratePerSec });
   let result: LoadResult;
   if (profileDir === undefined) {
     result = await load();
@@ -232,7 +249,7 @@ async function startFloor(target: RunningApp): Promise<FloorServer> {
 
 async function measureFloor(floor: FloorServer, s: Scenario, ratePerSec?: number): Promise<LoadResult> {
   const requests = FloorServer.retarget(scenarioRequests(s.transport, s.shape, HIT_POOL), floorPath(s.transport, s.shape));
-  const result = await runLoad({ port: floor.port, requests, connections: s.connections, warmupMs, durationMs: measureMs(ratePerSec), ratePerSec });
+  const result = await runSettled({ port: floor.port, requests, connections: s.connections, warmupMs, durationMs: measureMs(ratePerSec), ratePerSec });
   if (result.errors > 0) throw new Error(`floor ${s.transport} ${s.shape}: ${result.firstErrorBody}`);
   line('floor (bare Fastify)', result);
   return result;
@@ -251,7 +268,7 @@ async function measureFloorWithRead(floor: FloorServer, s: Scenario, serving: Fe
     if (rows[0] === undefined) throw new Error(`the floor's store read of ${keys[0]} found nothing: the data was not written`);
   });
   const requests = FloorServer.retarget(scenarioRequests(s.transport, s.shape, MISS_POOL), `${floorPath(s.transport, s.shape)}/read`);
-  const result = await runLoad({ port: floor.port, requests, connections: s.connections, warmupMs, durationMs });
+  const result = await runSettled({ port: floor.port, requests, connections: s.connections, warmupMs, durationMs });
   if (result.errors > 0) throw new Error(`floor + store read ${s.transport} ${s.shape}: ${result.firstErrorBody}`);
   line('floor + one store read', result);
   return result;
