@@ -378,11 +378,13 @@ describe('RedisFeatureCache storage', () => {
 
   it('stores under the key prefix, with freshUntil in the value and the stale window in PX', async () => {
     const before = Date.now();
-    await cache.mset([{ key: 'ns:k', value: 'payload:with:colons', freshForMs: 1000, ttlMs: 50_000 }]);
+    // Read back as bytes and decoded by the cache: colons after the envelope's and UTF-8 beyond ASCII survive.
+    const value = 'payload:with:colons, Zürich ✓ 😀';
+    await cache.mset([{ key: 'ns:k', value, freshForMs: 1000, ttlMs: 50_000 }]);
     const stored = await raw.get('custom:ns:k');
-    assert.match(stored ?? '', /^\d+:payload:with:colons$/);
+    assert.equal(stored?.replace(/^\d+:/, ''), value);
     const [hit] = await cache.mget(['ns:k']);
-    assert.equal(hit?.value, 'payload:with:colons');
+    assert.equal(hit?.value, value);
     assert.ok(hit!.freshUntil >= before + 1000 && hit!.freshUntil <= Date.now() + 1000);
     const pttl = await raw.pttl('custom:ns:k');
     assert.ok(pttl > 1000 && pttl <= 50_000, `hard TTL ${pttl} ms covers the stale window`);
@@ -392,7 +394,9 @@ describe('RedisFeatureCache storage', () => {
 
   it('reads a foreign value under the prefix as absent', async () => {
     await raw.set('custom:foreign', 'no envelope');
-    assert.deepEqual(await cache.mget(['foreign', 'nothing']), [undefined, undefined]);
+    await raw.set('custom:foreign2', 'soon:not a time');
+    await raw.set('custom:foreign3', ':no time at all');
+    assert.deepEqual(await cache.mget(['foreign', 'nothing', 'foreign2', 'foreign3']), [undefined, undefined, undefined, undefined]);
   });
 });
 

@@ -87,9 +87,14 @@ export class RedisFeatureCache extends FeatureCache {
 
   override async mget(keys: readonly string[]): Promise<(CacheHit | undefined)[]> {
     if (keys.length === 0) return [];
-    let raw: (string | null)[];
+    // As Buffers, decoded here. Measured at 100 keys of 2.3 KB and 400 MGETs a second: with ioredis's
+    // `mget`, which decodes the same Buffers inside its reply handling, 30 MB/s of the strings were
+    // promoted to the old generation and 3 full GCs ran a second; with `mgetBuffer` and decoding here
+    // (ioredis's own conversion function gives the same), 2 MB/s and 1. Why ioredis's path keeps the
+    // strings alive through young-generation GCs was not found (V8's pretenuring is not it).
+    let raw: (Buffer | null)[];
     try {
-      raw = await this.redis.mget(keys.map((k) => this.prefix + k));
+      raw = await this.redis.mgetBuffer(keys.map((k) => this.prefix + k));
     } catch (error) {
       throw this.failed('mget', keys.length, error);
     }
@@ -149,13 +154,15 @@ export class RedisFeatureCache extends FeatureCache {
 }
 
 /** `<freshUntil>:<value>`; anything else (a foreign or corrupted key) reads as absent. */
-function parseEnvelope(stored: string): CacheHit | undefined {
-  const colon = stored.indexOf(':');
+function parseEnvelope(stored: Buffer): CacheHit | undefined {
+  const colon = stored.indexOf(COLON);
   if (colon <= 0) return undefined;
-  const freshUntil = Number(stored.slice(0, colon));
+  const freshUntil = Number(stored.toString('latin1', 0, colon));
   if (!Number.isFinite(freshUntil)) return undefined;
-  return { value: stored.slice(colon + 1), freshUntil };
+  return { value: stored.toString('utf8', colon + 1), freshUntil };
 }
+
+const COLON = 0x3a;
 
 /** redis://host:port/db without user or password: REDIS_URL may hold a secret and must not be logged. */
 function describeServer(url: string): string {
