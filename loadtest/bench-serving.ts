@@ -147,8 +147,10 @@ const FLOOR_SHAPES = [...new Map(SCENARIOS.map((s) => [scenarioKey(s.transport, 
  * Every run starts after a full GC (outside its measured window). The floor and the apps share this
  * process's heap, so a run would otherwise pay for the garbage the runs before it left: a 100 × 50
  * floor run leaves about 13 MB in the old generation, a GraphQL 1 × 50 one over 200 MB, and the full
- * GC they bring on lands in whichever run comes next (traced with --trace-gc: that was most of the
- * p99 spikes of the 100 × 50 open loops). In production each app has its heap to itself.
+ * GC they bring on lands in whichever run comes next (traced with --trace-gc: it spiked the p99 of
+ * the open loop it landed in). In production each app has its heap to itself. The cost: an explicit
+ * GC leaves V8 an old-generation limit barely above the live heap, so small full GCs can follow in
+ * the first second or so of a run (the Redis-hit runs reach it soonest; see the README).
  */
 const collectGarbage = (globalThis as { gc?: () => void }).gc;
 if (collectGarbage === undefined) {
