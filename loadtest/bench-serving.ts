@@ -158,13 +158,13 @@ const FLOOR_SHAPES = [...new Map(SCENARIOS.map((s) => [scenarioKey(s.transport, 
  * GC leaves V8 an old-generation limit barely above the live heap, so small full GCs can follow in
  * the first second or so of a run (the Redis-hit runs reach it soonest): the warm-up absorbs them.
  */
-const collectGarbage = (globalThis as { gc?: () => void }).gc;
-if (collectGarbage === undefined) {
+const collectGarbage: () => void = (globalThis as { gc?: () => void }).gc ?? exitWithoutExposedGc();
+function exitWithoutExposedGc(): never {
   console.error('bench:serving needs node --expose-gc, to start every run on a collected heap: run it as npm run bench:serving (or node --expose-gc .build/loadtest/bench-serving.js).');
   process.exit(2);
 }
 function runSettled(options: LoadOptions): Promise<LoadResult> {
-  collectGarbage!();
+  collectGarbage();
   return runLoad(options);
 }
 

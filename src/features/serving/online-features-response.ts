@@ -149,12 +149,11 @@ export function writeOnlineFeaturesJsonParts(request: OnlineFeaturesRequest, rea
 
 /** `{"metadata":{"feature_names":…},"results":[` + the columns' JSON, comma-separated + `]}`, as pieces. */
 function bodyParts(names: string[], columns: string[]): string[] {
-  const parts = new Array<string>(2 * columns.length + 1);
-  parts[0] = `{"metadata":{"feature_names":${JSON.stringify(names)}},"results":[`;
-  for (let i = 0; i < columns.length; i++) {
-    parts[2 * i + 1] = columns[i]!;
-    parts[2 * i + 2] = i < columns.length - 1 ? ',' : ']}';
-  }
-  if (columns.length === 0) parts[0] += ']}';
+  const parts = [`{"metadata":{"feature_names":${JSON.stringify(names)}},"results":[`];
+  columns.forEach((column, i) => {
+    if (i > 0) parts.push(',');
+    parts.push(column);
+  });
+  parts.push(']}');
   return parts;
 }
