@@ -114,6 +114,30 @@ describe('FeatureReadPath near cache', () => {
     assert.deepEqual([store.reads.length, cache.mgets.length], [2, 2], 'without another lookup');
   });
 
+  it('keeps the row it has when a refresh finds the same value, and takes the new one when it changed', async () => {
+    const { store, cache, readPath, view, put } = setUp();
+    const row = async (key: string) => (await readPath.read(view, [key]))[0]!.row;
+    const refreshed = async (lookups: number) => {
+      for (let i = 0; i < 100 && cache.mgets.length < lookups; i++) await sleep(5);
+      await sleep(20);
+    };
+    await put('u6', 6);
+    await put('u7', 7);
+    const [six, seven] = [await row('u6'), await row('u7')];
+    assert.ok(six instanceof TextRow && seven instanceof TextRow);
+    await put('u7', 70);
+    await cache.del([`${FeatureReadPath.namespace(view)}:u7`]);
+    await sleep(NEAR_MS * 0.8);
+    assert.deepEqual(await Promise.all([row('u6'), row('u7')]), [six, seven], 'past the refresh time, the copies answer');
+    await refreshed(3);
+    assert.deepEqual([store.reads.length, cache.mgets.length], [3, 3], 'one refresh: u6 from the cache, u7 from the store');
+    assert.equal(await row('u6'), six, 'the same value: the same row object, kept');
+    assert.equal((await row('u7'))?.values.score, 70, 'a changed value: the new row');
+    await sleep(NEAR_MS * 0.4);
+    assert.equal(await row('u6'), six, 'renewed: it answers past its first expiry, without another lookup');
+    assert.equal(cache.mgets.length, 3);
+  });
+
   it('refreshes keys that come due in the same turn of the event loop with one batched read', async () => {
     const { cache, readPath, view, put, score } = setUp();
     await put('u3', 3);

@@ -27,6 +27,21 @@ describe('NearCache', () => {
     assert.equal(near.get('z', 0)?.value, 4);
   });
 
+  it('renews a key set again in place, as the newest key', () => {
+    const near = new NearCache<string>(2);
+    near.set('x', 'x1', 100, 75);
+    const entry = near.get('x', 0)!;
+    entry.refreshing = true;
+    near.set('y', 'y1', 100);
+    near.set('x', 'x2', 200, 150);
+    assert.equal(near.get('x', 0), entry, 'the same entry object, renewed');
+    assert.deepEqual(entry, { value: 'x2', expiresAt: 200, refreshAt: 150, refreshing: false });
+    near.set('z', 'z1', 100); // y, not x, is now the oldest
+    assert.equal(near.get('y', 0), undefined);
+    assert.equal(near.peek('x')?.value, 'x2');
+    assert.equal(near.peek('gone'), undefined);
+  });
+
   it('keeps a refresh time before the expiry, and counts deletes in its epoch', () => {
     const near = new NearCache<string>(10);
     near.set('a', 'row a', 1000, 750);

@@ -38,8 +38,27 @@ export class NearCache<V> {
     return entry;
   }
 
+  /** The entry as it is, expired or not, without counting a hit. */
+  peek(key: string): NearEntry<V> | undefined {
+    return this.entries.get(key);
+  }
+
+  /**
+   * Keeps `value` until `expiresAt`, as the newest key. A key already here keeps its entry object,
+   * renewed in place: hot keys are set again every lifetime (refresh-ahead), and a new entry each
+   * time would outlive a few young-generation GCs and be promoted, for the old generation to collect.
+   */
   set(key: string, value: V, expiresAt: number, refreshAt = expiresAt): void {
-    this.entries.delete(key);
+    const entry = this.entries.get(key);
+    if (entry !== undefined) {
+      entry.value = value;
+      entry.expiresAt = expiresAt;
+      entry.refreshAt = refreshAt;
+      entry.refreshing = false;
+      this.entries.delete(key);
+      this.entries.set(key, entry);
+      return;
+    }
     this.entries.set(key, { value, expiresAt, refreshAt, refreshing: false });
     if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value!);
   }

@@ -139,7 +139,15 @@ export class FeatureReadPath {
     reads.forEach((read, j) => {
       // A stale copy is not kept: the next read should see the refresh.
       if (read.source === 'stale-cache') return;
-      near.set(`${namespace}:${keys[j]}`, read.row, expiresAt, refreshAt);
+      const key = `${namespace}:${keys[j]}`;
+      const kept = near.peek(key)?.value;
+      if (kept !== undefined && sameRow(kept, read.row)) {
+        // The same value again (a refresh of a hot key, mostly): the copy in process stays, with what it memoised, and
+        // the row just read dies young rather than being kept long enough to be promoted (hot keys are refreshed every second).
+        near.set(key, kept, expiresAt, refreshAt);
+        return;
+      }
+      near.set(key, read.row, expiresAt, refreshAt);
       read.shared = true;
     });
   }
@@ -180,4 +188,9 @@ export class FeatureReadPath {
     for (const key of keys) this.near?.delete(`${namespace}:${key}`);
     await this.cached.invalidate(namespace, keys);
   }
+}
+
+/** Whether two reads of a key found the same value: rows read as text, by their text (the cache's and the embedded store's rows). */
+function sameRow(kept: StoredRow, read: StoredRow | undefined): boolean {
+  return kept === read || (kept instanceof TextRow && read instanceof TextRow && kept.text === read.text);
 }
