@@ -21,7 +21,9 @@
  *    client) before it answers. A miss may add that much to a hit, and no more.
  *
  * 5. Latency at a fixed load: the REST feature reads' cache hits again, open loop, at 40% of the
- *    floor's throughput (the share §7 asks for) over the same 10 connections, floor included.
+ *    floor's throughput (the share §7 asks for) over the same 10 connections, floor included. Each
+ *    such run also says what held up the server thread in its window (server-thread-watch.ts):
+ *    old-generation growth, full GCs and their pauses, the event loop's longest lateness, steal.
  *
  * The load generator (raw sockets, in a worker thread: it shares the 2 cores with the server and
  * the emulators, but not the server's event loop) runs closed loop: N keep-alive connections, each
@@ -57,6 +59,7 @@ import { appConfig, startStore, STORE_KINDS, type CacheMode, type StoreKind, typ
 import { FloorServer } from './serving/floor-server';
 import { runLoad, type BenchRequest, type LoadOptions, type LoadResult } from './serving/load-generator';
 import { profiled } from './serving/cpu-profile';
+import { describeServerThread, watchServerThread, type ServerThreadReport } from './serving/server-thread-watch';
 import { checkBody } from './serving/response-checks';
 
 const { values: args } = parseArgs({
@@ -163,14 +166,21 @@ function exitWithoutExposedGc(): never {
   console.error('bench:serving needs node --expose-gc, to start every run on a collected heap: run it as npm run bench:serving (or node --expose-gc .build/loadtest/bench-serving.js).');
   process.exit(2);
 }
-function runSettled(options: LoadOptions): Promise<LoadResult> {
+/** A run on a collected heap, with what held up the server thread in its measured window. */
+async function runSettled(options: LoadOptions): Promise<LoadResult & { serverThread: ServerThreadReport }> {
   collectGarbage();
-  return runLoad(options);
+  const watch = watchServerThread(options.warmupMs, options.warmupMs + options.durationMs);
+  const result = await runLoad(options);
+  return { ...result, serverThread: watch() };
 }
 
 const log = (text: string) => process.stdout.write(text);
-const line = (label: string, r: LoadResult) =>
-  log(`    ${label.padEnd(28)} ${r.reqPerSec.toFixed(0).padStart(6)} req/s  p50 ${ms(r.p50).padStart(9)}  p99 ${ms(r.p99).padStart(9)}${r.ratePerSec === undefined ? '' : `  (open loop at ${r.ratePerSec} req/s)`}\n`);
+/** A run's figures; an open loop's (judged by its tail) also what held up the server thread meanwhile. */
+const line = (label: string, r: LoadResult & { serverThread?: ServerThreadReport }) =>
+  log(
+    `    ${label.padEnd(28)} ${r.reqPerSec.toFixed(0).padStart(6)} req/s  p50 ${ms(r.p50).padStart(9)}  p99 ${ms(r.p99).padStart(9)}` +
+      (r.ratePerSec === undefined ? '\n' : `  (open loop at ${r.ratePerSec} req/s)\n${' '.repeat(34)}server thread: ${r.serverThread ? describeServerThread(r.serverThread) : '—'}\n`),
+  );
 
 interface RunningApp {
   app: NestFastifyApplication;
@@ -217,7 +227,7 @@ async function measure(target: RunningApp, s: Scenario, cache: CacheMode, store:
   const before = { ...stats };
   const nearBefore = serving.readPath.near?.hits ?? 0;
   const load = () => runSettled({ port, requests, connections: s.connections, warmupMs, durationMs: measureMs(ratePerSec), ratePerSec });
-  let result: LoadResult;
+  let result: Awaited<ReturnType<typeof load>>;
   if (profileDir === undefined) {
     result = await load();
   } else {
