@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { getHeapSpaceStatistics } from 'node:v8';
-import { monitorEventLoopDelay, PerformanceObserver, performance, constants } from 'node:perf_hooks';
+import { constants, monitorEventLoopDelay, performance, PerformanceObserver, type PerformanceEntry } from 'node:perf_hooks';
 
 /**
  * What held up the server thread (this process's main thread: the floor and every app run on it)
@@ -53,8 +53,8 @@ export function watchServerThread(fromMs: number, toMs: number): () => ServerThr
   const from = start + fromMs;
   const to = start + toMs;
   const report: ServerThreadReport = { fullGcs: 0, fullGcMs: 0, longestGcMs: 0, scavengeMs: 0, longestLoopDelayMs: 0, oldGrowthMb: 0 };
-  const observer = new PerformanceObserver((list) => {
-    for (const entry of list.getEntries()) {
+  const count = (entries: readonly PerformanceEntry[]) => {
+    for (const entry of entries) {
       const end = entry.startTime + entry.duration;
       if (end < from || end > to) continue;
       const kind = (entry as { detail?: { kind?: number } }).detail?.kind;
@@ -66,7 +66,8 @@ export function watchServerThread(fromMs: number, toMs: number): () => ServerThr
         report.scavengeMs += entry.duration;
       }
     }
-  });
+  };
+  const observer = new PerformanceObserver((list) => count(list.getEntries()));
   observer.observe({ entryTypes: ['gc'] });
   const delay = monitorEventLoopDelay({ resolution: 1 });
   let atStart: { steal?: number; old: number } | undefined;
@@ -83,6 +84,7 @@ export function watchServerThread(fromMs: number, toMs: number): () => ServerThr
     clearTimeout(begin);
     clearTimeout(end);
     delay.disable();
+    count(observer.takeRecords());
     observer.disconnect();
     // The histogram is in ns and includes the 1 ms resolution itself.
     report.longestLoopDelayMs = delay.count > 0 ? Math.max(0, delay.max / 1e6 - 1) : 0;
