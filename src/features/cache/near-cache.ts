@@ -4,7 +4,7 @@
  * long another replica's push or erase can go unseen here (this process's own pushes and erases
  * drop their keys at once). Entries carry a refresh time before their expiry, so the reader can
  * refresh hot keys in the background instead of making a request wait when they expire (Caffeine's
- * refreshAfterWrite). Map iteration order gives LRU eviction in O(1), as in MemoryLruCache.
+ * refreshAfterWrite). A Map's insertion order gives eviction of the least recently set key in O(1).
  */
 export interface NearEntry<V> {
   value: V;
