@@ -166,8 +166,10 @@ function exitWithoutExposedGc(): never {
   console.error('bench:serving needs node --expose-gc, to start every run on a collected heap: run it as npm run bench:serving (or node --expose-gc .build/loadtest/bench-serving.js).');
   process.exit(2);
 }
-/** A run on a collected heap, with what held up the server thread in its measured window. */
-async function runSettled(options: LoadOptions): Promise<LoadResult & { serverThread: ServerThreadReport }> {
+/** A run's result, with what held up the server thread in its measured window. */
+type SettledResult = LoadResult & { serverThread: ServerThreadReport };
+/** A run on a collected heap. */
+async function runSettled(options: LoadOptions): Promise<SettledResult> {
   collectGarbage();
   const watch = watchServerThread(options.warmupMs, options.warmupMs + options.durationMs);
   const result = await runLoad(options);
@@ -176,10 +178,10 @@ async function runSettled(options: LoadOptions): Promise<LoadResult & { serverTh
 
 const log = (text: string) => process.stdout.write(text);
 /** A run's figures; an open loop's (judged by its tail) also what held up the server thread meanwhile. */
-const line = (label: string, r: LoadResult & { serverThread?: ServerThreadReport }) =>
+const line = (label: string, r: SettledResult) =>
   log(
     `    ${label.padEnd(28)} ${r.reqPerSec.toFixed(0).padStart(6)} req/s  p50 ${ms(r.p50).padStart(9)}  p99 ${ms(r.p99).padStart(9)}` +
-      (r.ratePerSec === undefined ? '\n' : `  (open loop at ${r.ratePerSec} req/s)\n${' '.repeat(34)}server thread: ${r.serverThread ? describeServerThread(r.serverThread) : '—'}\n`),
+      (r.ratePerSec === undefined ? '\n' : `  (open loop at ${r.ratePerSec} req/s)\n${' '.repeat(34)}server thread: ${describeServerThread(r.serverThread)}\n`),
   );
 
 interface RunningApp {
@@ -227,7 +229,7 @@ async function measure(target: RunningApp, s: Scenario, cache: CacheMode, store:
   const before = { ...stats };
   const nearBefore = serving.readPath.near?.hits ?? 0;
   const load = () => runSettled({ port, requests, connections: s.connections, warmupMs, durationMs: measureMs(ratePerSec), ratePerSec });
-  let result: Awaited<ReturnType<typeof load>>;
+  let result: SettledResult;
   if (profileDir === undefined) {
     result = await load();
   } else {

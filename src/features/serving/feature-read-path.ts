@@ -140,15 +140,12 @@ export class FeatureReadPath {
       // A stale copy is not kept: the next read should see the refresh.
       if (read.source === 'stale-cache') return;
       const key = `${namespace}:${keys[j]}`;
+      // The same value again (a refresh of a hot key, mostly): the copy in process stays, with what it memoised, and
+      // the row just read dies young rather than being kept long enough to be promoted (hot keys are refreshed every second).
       const kept = near.peek(key)?.value;
-      if (kept !== undefined && sameRow(kept, read.row)) {
-        // The same value again (a refresh of a hot key, mostly): the copy in process stays, with what it memoised, and
-        // the row just read dies young rather than being kept long enough to be promoted (hot keys are refreshed every second).
-        near.set(key, kept, expiresAt, refreshAt);
-        return;
-      }
-      near.set(key, read.row, expiresAt, refreshAt);
-      read.shared = true;
+      const same = kept !== undefined && sameRow(kept, read.row);
+      near.set(key, same ? kept : read.row, expiresAt, refreshAt);
+      if (!same) read.shared = true;
     });
   }
 
